@@ -8,6 +8,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 @tk.blanket.config_declarations
 @tk.blanket.cli
+@tk.blanket.validators
 class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)

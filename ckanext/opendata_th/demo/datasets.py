@@ -147,7 +147,7 @@ DATASETS: list[dict[str, Any]] = [
             "Main Thai ports and trade locations with their UN/LOCODE, the standard "
             "codes referenced by the trade datasets."
         ),
-        "tags": ["ท่าเรือ", "UN/LOCODE", "ports"],
+        "tags": ["ท่าเรือ", "รหัสมาตรฐาน", "UNLOCODE", "ports"],
         "data_type": "ข้อมูลระเบียน",
         "objective": ["พันธกิจหน่วยงาน"],
         "update_frequency_unit": "ปี",

@@ -1,0 +1,1 @@
+"""PostgreSQL search backend for CKAN (plugin ``opendata_th_search``)."""

@@ -1,0 +1,208 @@
+"""Keeps the PostgreSQL search table in step with datasets.
+
+Replaces CKAN's Solr ``PackageSearchIndex``: the same document is built
+(validated and raw dataset dicts, flattened extras, tags, groups,
+organization, resource fields, normalised dates, permission labels, and
+whatever plugins add in ``before_dataset_index``) and stored in one row.
+Writes go through their own connection and commit at once, as a Solr
+update does, so an index write never depends on the caller's transaction.
+"""
+from __future__ import annotations
+
+import collections
+import hashlib
+import json
+import logging
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from dateutil.parser import ParserError, parse as parse_date
+
+import ckan.lib.navl.dictization_functions as df
+import ckan.lib.plugins as lib_plugins
+import ckan.logic as logic
+import ckan.model as model
+import ckan.plugins as p
+from ckan.common import config
+from ckan.lib.search.common import SearchIndexError
+from ckan.lib.search.index import KEY_CHARS, RESERVED_FIELDS, PackageSearchIndex
+
+from . import document, schema
+
+log = logging.getLogger(__name__)
+
+_RESOURCE_FIELDS = (("name", "res_name"), ("description", "res_description"),
+                    ("format", "res_format"), ("url", "res_url"),
+                    ("resource_type", "res_type"))
+
+_UPSERT = sa.text(f"""
+    INSERT INTO {schema.TABLE} (index_id, id, name, site_id, state, capacity,
+        dataset_type, permission_labels, title_string, metadata_modified,
+        metadata_created, indexed_ts, terms, lex, fields, search_vector,
+        data_dict, validated_data_dict)
+    VALUES (:index_id, :id, :name, :site_id, :state, :capacity, :dataset_type,
+        :permission_labels, :title_string, :metadata_modified, :metadata_created,
+        now(), CAST(:terms AS jsonb), CAST(:lex AS jsonb), CAST(:fields AS jsonb),
+        CAST(:search_vector AS tsvector), :data_dict, :validated_data_dict)
+    ON CONFLICT (index_id) DO UPDATE SET
+        id = EXCLUDED.id, name = EXCLUDED.name, site_id = EXCLUDED.site_id,
+        state = EXCLUDED.state, capacity = EXCLUDED.capacity,
+        dataset_type = EXCLUDED.dataset_type,
+        permission_labels = EXCLUDED.permission_labels,
+        title_string = EXCLUDED.title_string,
+        metadata_modified = EXCLUDED.metadata_modified,
+        metadata_created = EXCLUDED.metadata_created, indexed_ts = now(),
+        terms = EXCLUDED.terms, lex = EXCLUDED.lex, fields = EXCLUDED.fields,
+        search_vector = EXCLUDED.search_vector, data_dict = EXCLUDED.data_dict,
+        validated_data_dict = EXCLUDED.validated_data_dict
+""")
+
+
+def write(statement: sa.sql.elements.TextClause, params: Any = None) -> None:
+    """Run one write on its own committed connection, creating the table
+    if it is missing."""
+    engine = model.meta.engine
+    for attempt in (1, 2):
+        try:
+            with engine.begin() as connection:
+                connection.execute(statement, params or {})
+            return
+        except sa.exc.ProgrammingError as error:
+            if attempt == 2 or "does not exist" not in str(error.orig):
+                raise SearchIndexError(f"PostgreSQL search index: {error.orig}")
+            with engine.begin() as connection:
+                schema.ensure_schema(connection)
+
+
+class PostgresPackageSearchIndex(PackageSearchIndex):
+    """Stores dataset search documents in PostgreSQL instead of Solr."""
+
+    # rows waiting for commit() when indexing with defer_commit (rebuilds)
+    _pending: list[dict[str, Any]] = []
+
+    def index_package(self, pkg_dict: Optional[dict[str, Any]],
+                      defer_commit: bool = False) -> None:
+        if pkg_dict is None:
+            return
+        doc = build_document(pkg_dict)
+        if doc is None:
+            return self.delete_package(pkg_dict)
+        row = document.build_row(doc)
+        if defer_commit:
+            PostgresPackageSearchIndex._pending.append(row)
+            if len(PostgresPackageSearchIndex._pending) >= 500:
+                self.commit()
+            return
+        write(_UPSERT, row)
+        log.debug("Indexed %s", doc.get("name"))
+
+    def commit(self) -> None:
+        rows, PostgresPackageSearchIndex._pending = PostgresPackageSearchIndex._pending, []
+        if rows:
+            write(_UPSERT, rows)
+
+    def delete_package(self, pkg_dict: dict[str, Any]) -> None:
+        reference = pkg_dict.get("id")
+        write(sa.text(f"DELETE FROM {schema.TABLE} WHERE site_id = :site "
+                      "AND (id = :ref OR name = :ref)"),
+              {"site": config.get("ckan.site_id"), "ref": reference})
+
+    def clear(self) -> None:
+        PostgresPackageSearchIndex._pending = []
+        write(sa.text(f"DELETE FROM {schema.TABLE} WHERE site_id = :site"),
+              {"site": config.get("ckan.site_id")})
+
+
+def build_document(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
+    """The flat search document for a dataset, as CKAN builds it for Solr.
+
+    Returns None when the dataset must leave the index (deleted, with
+    ``ckan.search.remove_deleted_packages`` on).
+    """
+    package_plugin = lib_plugins.lookup_package_plugin(pkg_dict.get("type"))
+    validated, _errors = lib_plugins.plugin_validate(
+        package_plugin, {"model": model, "session": model.Session}, pkg_dict,
+        package_plugin.show_package_schema(), "package_show")
+    pkg_dict["validated_data_dict"] = json.dumps(validated, cls=df.MissingNullEncoder)
+    pkg_dict["data_dict"] = json.dumps(pkg_dict)
+    if pkg_dict.get("title"):
+        pkg_dict["title_string"] = pkg_dict["title"]
+
+    if config.get("ckan.search.remove_deleted_packages") and \
+            pkg_dict.get("state") in (None, "deleted"):
+        return None
+
+    doc = dict(pkg_dict)
+    reserved = set(RESERVED_FIELDS) | set(doc)
+    for extra in doc.pop("extras", None) or []:
+        key, value = extra["key"], extra["value"]
+        if isinstance(value, (list, tuple)):
+            value = " ".join(map(str, value))
+        key = "".join(c for c in key if c in KEY_CHARS)
+        doc["extras_" + key] = value
+        if key not in reserved:
+            doc[key] = value
+
+    tags = []
+    for tag in doc.pop("tags", None) or []:
+        if tag.get("vocabulary_id"):
+            vocabulary = logic.get_action("vocabulary_show")(
+                {"model": model}, {"id": tag["vocabulary_id"]})
+            doc.setdefault("vocab_" + vocabulary["name"], []).append(tag["name"])
+        else:
+            tags.append(tag["name"])
+    doc["tags"] = tags
+    doc["groups"] = [group["name"] for group in doc.pop("groups", None) or []]
+    doc["capacity"] = "private" if doc.get("private") else "public"
+    organization = doc.get("organization")
+    doc["organization"] = organization["name"] if organization else None
+
+    resource_extras = [(e, "res_extras_" + e) for e in model.Resource.get_extra_columns()]
+    for resource in doc.pop("resources", None) or []:
+        for source, target in list(_RESOURCE_FIELDS) + resource_extras:
+            doc.setdefault(target, []).append(resource.get(source, ""))
+
+    related: dict[str, list[str]] = collections.defaultdict(list)
+    for rel in doc.pop("relationships_as_object", None) or []:
+        kind = model.PackageRelationship.forward_to_reverse_type(rel["type"])
+        subject = model.Package.get(rel["subject_package_id"])
+        if subject:
+            related[kind].append(subject.name)
+    for rel in doc.pop("relationships_as_subject", None) or []:
+        target = model.Package.get(rel["object_package_id"])
+        if target:
+            related[rel["type"]].append(target.name)
+    for kind, names in related.items():
+        doc.setdefault(kind, names)
+
+    doc["entity_type"] = "package"
+    doc["dataset_type"] = doc["type"]
+    for key in [k for k in doc if k.endswith("_date")]:
+        value = doc[key]
+        if not value:
+            del doc[key]
+            continue
+        try:
+            moment = parse_date(value)
+        except (ParserError, TypeError, ValueError, OverflowError):
+            log.warning("%r: %r value %r is not a valid date", doc["id"], key, value)
+            del doc[key]
+            continue
+        doc[key] = moment.isoformat() + ("" if moment.tzinfo else "Z")
+    doc["metadata_created"] += "Z"
+    doc["metadata_modified"] += "Z"
+    if doc.get("title"):
+        doc["title"] = doc["title"].lstrip()
+    doc["site_id"] = config.get("ckan.site_id")
+    doc["index_id"] = hashlib.md5(
+        f"{doc['id']}{config.get('ckan.site_id')}".encode()).hexdigest()
+
+    for plugin in p.PluginImplementations(p.IPackageController):
+        doc = plugin.before_dataset_index(doc)
+    if not doc:
+        raise SearchIndexError("A plugin returned an empty dataset dict on index")
+
+    dataset = model.Package.get(doc["id"])
+    doc["permission_labels"] = (
+        lib_plugins.get_permission_labels().get_dataset_labels(dataset) if dataset else [])
+    return doc

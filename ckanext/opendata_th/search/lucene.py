@@ -1,0 +1,310 @@
+"""A parser for the subset of Solr's query syntax that CKAN and its
+extensions send in ``q`` and ``fq``.
+
+Plain Python. Understands words, quoted phrases, ``field:value``,
+``field:"quoted"``, ``field:(a OR b)``, ranges ``[a TO b]`` / ``{a TO b}``
+with ``*`` and ``NOW`` date maths, ``*`` / ``prefix*`` / ``wi?d*card``
+wildcards, ``*:*``, ``AND`` / ``OR`` / ``NOT`` / ``&&`` / ``||`` / ``!``,
+``+`` / ``-`` prefixes, parentheses, and boosts ``^2`` / slops ``~2`` (read
+and ignored). The default operator is AND, as CKAN sets ``q.op=AND``.
+Anything else raises :class:`QuerySyntaxError` with a message that says
+what was not understood.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+MUST, SHOULD, MUST_NOT = "must", "should", "must_not"
+
+
+class QuerySyntaxError(ValueError):
+    """The query uses syntax this backend does not understand."""
+
+
+@dataclass(frozen=True)
+class MatchAll:
+    pass
+
+
+@dataclass(frozen=True)
+class Term:
+    """A value, for ``field`` or (``field`` None) for the default field.
+
+    ``kind`` is ``term``, ``phrase``, ``prefix`` (``abc*``), ``wildcard``
+    (``a?c``, ``*bc``) or ``exists`` (``field:*``).
+    """
+    field: Optional[str]
+    value: str
+    kind: str = "term"
+
+
+@dataclass(frozen=True)
+class Range:
+    field: str
+    low: Optional[str]  # None means unbounded (*)
+    high: Optional[str]
+    include_low: bool = True
+    include_high: bool = True
+
+
+@dataclass(frozen=True)
+class Bool:
+    """Clauses, each ``(occur, node)``. With no MUST/SHOULD clause the
+    MUST_NOT clauses exclude from all documents."""
+    clauses: tuple = field(default_factory=tuple)
+
+
+Node = Union[MatchAll, Term, Range, Bool]
+
+_FIELD = re.compile(r"([A-Za-z_][\w.\-]*|\*):(?!/)")
+_SPECIAL = set('()"[]{}^~:\\')
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.text = text
+        self.pos = 0
+
+    # -- scanning -------------------------------------------------------
+    def error(self, what: str) -> QuerySyntaxError:
+        return QuerySyntaxError(
+            f"{what} at position {self.pos} in query {self.text!r}")
+
+    def skip_space(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos].isspace():
+            self.pos += 1
+
+    def peek(self, token: str) -> bool:
+        return self.text.startswith(token, self.pos)
+
+    def peek_keyword(self, word: str) -> bool:
+        end = self.pos + len(word)
+        return (self.text.startswith(word, self.pos)
+                and (end == len(self.text) or self.text[end].isspace()
+                     or self.text[end] in "()"))
+
+    def at_end(self) -> bool:
+        self.skip_space()
+        return self.pos >= len(self.text)
+
+    # -- grammar ----------------------------------------------------------
+    def parse(self) -> Node:
+        node = self.parse_query(None, closing=None)
+        if not self.at_end():
+            raise self.error("Unexpected text")
+        return node
+
+    def parse_query(self, default_field: Optional[str], closing: Optional[str]) -> Node:
+        """A sequence of clauses joined by AND (default) or OR."""
+        groups: list[list[tuple[str, Node]]] = [[]]
+        while True:
+            self.skip_space()
+            if self.pos >= len(self.text) or (closing and self.peek(closing)):
+                break
+            if self.peek_keyword("OR") or self.peek("||"):
+                self.pos += 2
+                if not groups[-1]:
+                    raise self.error("OR without a clause before it")
+                groups.append([])
+                continue
+            if self.peek_keyword("AND") or self.peek("&&"):
+                self.pos += 3 if self.peek_keyword("AND") else 2
+                continue
+            occur = MUST
+            if self.peek_keyword("NOT") or (self.peek("!") and not self.peek("!=")):
+                self.pos += 3 if self.peek_keyword("NOT") else 1
+                occur = MUST_NOT
+            elif self.peek("+"):
+                self.pos += 1
+            elif self.peek("-"):
+                self.pos += 1
+                occur = MUST_NOT
+            groups[-1].append((occur, self.parse_clause(default_field)))
+        if not groups[-1] and len(groups) > 1:
+            raise self.error("OR without a clause after it")
+        alternatives = [self._conjunction(g) for g in groups if g]
+        if not alternatives:
+            return Bool(())
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return Bool(tuple((SHOULD, a) for a in alternatives))
+
+    @staticmethod
+    def _conjunction(clauses: list[tuple[str, Node]]) -> Node:
+        if len(clauses) == 1 and clauses[0][0] == MUST:
+            return clauses[0][1]
+        return Bool(tuple(clauses))
+
+    def parse_clause(self, default_field: Optional[str]) -> Node:
+        self.skip_space()
+        if self.peek("("):
+            self.pos += 1
+            node = self.parse_query(default_field, closing=")")
+            self.expect(")")
+            self.skip_modifiers()
+            return node
+        match = _FIELD.match(self.text, self.pos)
+        if match:
+            name = match.group(1)
+            self.pos = match.end()
+            if name == "*":
+                value = self.read_word()
+                if value != "*":
+                    raise self.error("Only *:* may use the field name *")
+                return MatchAll()
+            return self.parse_value(name)
+        return self.parse_value(default_field)
+
+    def parse_value(self, field_name: Optional[str]) -> Node:
+        self.skip_space()
+        if self.peek("("):
+            self.pos += 1
+            node = self.parse_query(field_name, closing=")")
+            self.expect(")")
+            self.skip_modifiers()
+            return node
+        if self.peek("[") or self.peek("{"):
+            if field_name is None:
+                raise self.error("A range needs a field name")
+            return self.parse_range(field_name)
+        if self.peek('"'):
+            phrase = self.read_phrase()
+            self.skip_modifiers()
+            return Term(field_name, phrase, "phrase")
+        word = self.read_word()
+        if not word:
+            raise self.error("Expected a value")
+        self.skip_modifiers()
+        if word == "*":
+            if field_name is None:
+                return MatchAll()
+            return Term(field_name, "*", "exists")
+        unescaped = _unescape(word)
+        stars = _unescaped_wildcards(word)
+        if not stars:
+            return Term(field_name, unescaped, "term")
+        if stars == [len(word) - 1] and word.endswith("*"):
+            return Term(field_name, _unescape(word[:-1]), "prefix")
+        return Term(field_name, word, "wildcard")
+
+    def parse_range(self, field_name: str) -> Range:
+        include_low = self.text[self.pos] == "["
+        self.pos += 1
+        low = self.read_bound()
+        self.skip_space()
+        if not self.peek_keyword("TO"):
+            raise self.error("Expected TO in a range")
+        self.pos += 2
+        high = self.read_bound()
+        self.skip_space()
+        if self.pos >= len(self.text) or self.text[self.pos] not in "]}":
+            raise self.error("Expected ] or } to close the range")
+        include_high = self.text[self.pos] == "]"
+        self.pos += 1
+        self.skip_modifiers()
+        return Range(field_name, low, high, include_low, include_high)
+
+    def read_bound(self) -> Optional[str]:
+        self.skip_space()
+        if self.peek('"'):
+            return self.read_phrase()
+        start = self.pos
+        while (self.pos < len(self.text) and not self.text[self.pos].isspace()
+               and self.text[self.pos] not in "]}"):
+            self.pos += 1
+        value = self.text[start:self.pos]
+        if not value:
+            raise self.error("Expected a range bound")
+        return None if value == "*" else _unescape(value)
+
+    def read_phrase(self) -> str:
+        self.pos += 1
+        out = []
+        while self.pos < len(self.text):
+            char = self.text[self.pos]
+            if char == "\\" and self.pos + 1 < len(self.text):
+                out.append(self.text[self.pos + 1])
+                self.pos += 2
+                continue
+            if char == '"':
+                self.pos += 1
+                return "".join(out)
+            out.append(char)
+            self.pos += 1
+        raise self.error("Unclosed quote")
+
+    def read_word(self) -> str:
+        start = self.pos
+        while self.pos < len(self.text):
+            char = self.text[self.pos]
+            if char == "\\" and self.pos + 1 < len(self.text):
+                self.pos += 2
+                continue
+            if char.isspace() or char in _SPECIAL:
+                break
+            self.pos += 1
+        return self.text[start:self.pos]
+
+    def skip_modifiers(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos] in "^~":
+            self.pos += 1
+            while self.pos < len(self.text) and (self.text[self.pos].isdigit()
+                                                 or self.text[self.pos] == "."):
+                self.pos += 1
+
+    def expect(self, token: str) -> None:
+        self.skip_space()
+        if not self.peek(token):
+            raise self.error(f"Expected {token!r}")
+        self.pos += len(token)
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\(.)", r"\1", value)
+
+
+def _unescaped_wildcards(word: str) -> list[int]:
+    found, index = [], 0
+    while index < len(word):
+        if word[index] == "\\":
+            index += 2
+            continue
+        if word[index] in "*?":
+            found.append(index)
+        index += 1
+    return found
+
+
+def parse(text: str) -> Node:
+    """Parse a Solr/Lucene query string into a tree of nodes."""
+    if text is None or not text.strip():
+        return MatchAll()
+    if "{!" in text:
+        raise QuerySyntaxError("Local parameters ({!...}) are not supported")
+    if re.search(r"(?<![\w\\])_(query|val)_\s*:", text):
+        raise QuerySyntaxError("Magic fields (_query_, _val_) are not supported")
+    return _Parser(text).parse()
+
+
+def wildcard_to_like(word: str) -> str:
+    """Convert a Lucene wildcard (``*``, ``?``, ``\\`` escapes) to SQL LIKE."""
+    out, index = [], 0
+    while index < len(word):
+        char = word[index]
+        if char == "\\" and index + 1 < len(word):
+            char = word[index + 1]
+            index += 2
+            out.append("\\" + char if char in "%_\\" else char)
+            continue
+        if char == "*":
+            out.append("%")
+        elif char == "?":
+            out.append("_")
+        elif char in "%_\\":
+            out.append("\\" + char)
+        else:
+            out.append(char)
+        index += 1
+    return "".join(out)

@@ -1,0 +1,201 @@
+"""Answers CKAN's dataset searches from the PostgreSQL search table.
+
+Replaces CKAN's Solr ``PackageSearchQuery``: takes the same query dict
+(``q``, ``fq``, ``fq_list``, ``facet.field``, ``sort``, ``rows``, ``start``,
+``fl``, ``qf``, ``defType`` ...) and fills ``count``, ``results`` and
+``facets`` the way the Solr version does.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+from ckan.common import config
+from ckan.lib.search.common import SearchError, SearchQueryError
+from ckan.lib.search.query import VALID_SOLR_PARAMETERS, PackageSearchQuery
+
+from . import lucene, schema, sql
+
+log = logging.getLogger(__name__)
+
+IGNORED_PARAMETERS = {"wt", "tie", "mm", "df", "facet", "defType"}
+UNSUPPORTED_PARAMETERS = {"bf", "boost"}
+COLUMN_FIELDS = {"data_dict", "validated_data_dict"}
+
+
+def _read(statement: str, params: dict[str, Any]) -> list[Any]:
+    engine = model.meta.engine
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text(statement), params).fetchall()
+    except sa.exc.ProgrammingError as error:
+        if "does not exist" in str(error.orig) and schema.TABLE in str(error.orig):
+            with engine.begin() as connection:
+                schema.ensure_schema(connection)
+            with engine.connect() as connection:
+                return connection.execute(sa.text(statement), params).fetchall()
+        raise SearchError(f"PostgreSQL search failed: {error.orig}")
+    except sa.exc.DataError as error:
+        raise SearchQueryError(f"Invalid search query: {error.orig}")
+
+
+class PostgresPackageSearchQuery(PackageSearchQuery):
+    """Dataset search over the PostgreSQL table kept by the index."""
+
+    def get_all_entity_ids(self, max_results: int = 1000) -> list[str]:
+        rows = _read(f"SELECT id FROM {schema.TABLE} WHERE site_id = :site "
+                     "AND state = 'active' ORDER BY index_id LIMIT :limit",
+                     {"site": config.get("ckan.site_id"), "limit": max_results})
+        return [row.id for row in rows]
+
+    def get_index(self, reference: str) -> dict[str, Any]:
+        rows = _read(f"SELECT fields, data_dict, validated_data_dict FROM {schema.TABLE} "
+                     "WHERE site_id = :site AND (name = :ref OR id = :ref) LIMIT 1",
+                     {"site": config.get("ckan.site_id"), "ref": reference})
+        if not rows:
+            raise SearchError(f"Dataset not found in the search index: {reference}")
+        return _document(rows[0])
+
+    def run(self, query: dict[str, Any], permission_labels: Optional[list[str]] = None,
+            **kwargs: Any) -> dict[str, Any]:
+        unknown = set(query) - VALID_SOLR_PARAMETERS
+        if unknown:
+            raise SearchQueryError(f"Invalid search parameters: {sorted(unknown)}")
+        unsupported = {k for k in UNSUPPORTED_PARAMETERS if query.get(k)}
+        if unsupported:
+            raise SearchQueryError(
+                f"Search parameters not supported by the PostgreSQL search backend: "
+                f"{sorted(unsupported)}")
+
+        compiler = sql.Compiler(qf=query.get("qf"))
+        try:
+            conditions = self._conditions(query, compiler, permission_labels)
+            rank_query = _rank_query(compiler)
+            rank_sql = ("ts_rank(CAST(:rank_weights AS float4[]), search_vector, "
+                        "CAST(:rank_query AS tsquery))" if rank_query else None)
+            order = sql.order_by(query.get("sort"), compiler, rank_sql)
+        except (lucene.QuerySyntaxError, sql.QueryError) as error:
+            raise SearchQueryError(str(error))
+        params = dict(compiler.params)
+        if rank_query:
+            params.update(rank_query=rank_query, rank_weights=sql.RANK_WEIGHTS)
+        where = " AND ".join(conditions)
+
+        rows_wanted = _int(query.get("rows", 10), "rows")
+        start = _int(query.get("start", 0), "start")
+        fl = _field_list(query.get("fl"))
+
+        count = _read(f"SELECT count(*) AS n FROM {schema.TABLE} WHERE {where}",
+                      params)[0].n
+        results: list[Any] = []
+        if rows_wanted > 0 and start < count:
+            rows = _read(
+                f"SELECT fields, data_dict, validated_data_dict FROM {schema.TABLE} "
+                f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset",
+                {**params, "limit": rows_wanted, "offset": start})
+            results = [_select(_document(row), fl) for row in rows]
+        self.count = count
+        self.results = _shape_results(results, fl)
+        self.facets = self._facets(query, where, params)
+        return {"results": self.results, "count": self.count}
+
+    # -- pieces -------------------------------------------------------------
+    def _conditions(self, query: dict[str, Any], compiler: sql.Compiler,
+                    permission_labels: Optional[list[str]]) -> list[str]:
+        conditions = [f"site_id = {compiler.param(config.get('ckan.site_id'))}"]
+        q = query.get("q")
+        if q and q not in ('""', "''"):
+            conditions.append(compiler.compile(lucene.parse(q)))
+        filters = []
+        if query.get("fq"):
+            filters.extend(query["fq"] if isinstance(query["fq"], list) else [query["fq"]])
+        filters.extend(query.get("fq_list") or [])
+        # filters never add to the ranking
+        filter_compiler_ranks = list(compiler.rank_queries)
+        for fq in filters:
+            if fq and fq.strip():
+                conditions.append(compiler.compile(lucene.parse(fq)))
+        compiler.rank_queries = filter_compiler_ranks
+        if not any("+state:" in f or f.lstrip().startswith("state:") for f in filters):
+            conditions.append("state = 'active'")
+        if permission_labels is not None:
+            conditions.append(
+                f"permission_labels && CAST({compiler.param(list(permission_labels))} AS text[])")
+        return conditions
+
+    def _facets(self, query: dict[str, Any], where: str,
+                params: dict[str, Any]) -> dict[str, dict[str, int]]:
+        fields = query.get("facet.field") or []
+        if isinstance(fields, str):
+            fields = [fields]
+        if str(query.get("facet", "true")).lower() == "false" or not fields:
+            return {}
+        limit = _int(query.get("facet.limit", config.get("search.facets.limit")),
+                     "facet.limit")
+        mincount = _int(query.get("facet.mincount", 1), "facet.mincount")
+        facets: dict[str, dict[str, int]] = {}
+        for name in fields:
+            rows = _read(
+                f"SELECT v.value, count(*) AS n FROM {schema.TABLE}, "
+                f"jsonb_array_elements_text(terms -> :facet_field) AS v(value) "
+                f"WHERE {where} GROUP BY v.value HAVING count(*) >= :mincount "
+                f"ORDER BY n DESC, v.value COLLATE \"C\" ASC"
+                + (" LIMIT :facet_limit" if limit >= 0 else ""),
+                {**params, "facet_field": name, "mincount": mincount,
+                 "facet_limit": limit})
+            facets[name] = {row.value: row.n for row in rows}
+        return facets
+
+
+def _rank_query(compiler: sql.Compiler) -> Optional[str]:
+    from . import text
+    return text.any_of(compiler.rank_queries)
+
+
+def _int(value: Any, name: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise SearchQueryError(f'Invalid "{name}" parameter: {value!r}')
+
+
+def _field_list(fl: Any) -> list[str]:
+    if not fl:
+        return ["name"]
+    if isinstance(fl, str):
+        fl = fl.replace(",", " ").split()
+    return list(fl)
+
+
+def _document(row: Any) -> dict[str, Any]:
+    doc = dict(row.fields) if not isinstance(row.fields, str) else json.loads(row.fields)
+    if row.data_dict is not None:
+        doc["data_dict"] = row.data_dict
+    if row.validated_data_dict is not None:
+        doc["validated_data_dict"] = row.validated_data_dict
+    return doc
+
+
+def _select(doc: dict[str, Any], fl: list[str]) -> dict[str, Any]:
+    if "*" in fl:
+        return doc
+    return {name: doc[name] for name in fl if name in doc}
+
+
+def _shape_results(results: list[dict[str, Any]], fl: list[str]) -> list[Any]:
+    """Move ``extras_*`` into ``extras`` and unwrap single-field id/name lists,
+    as the Solr query class does."""
+    shaped: list[Any] = []
+    for result in results:
+        extras = {key[len("extras_"):]: result.pop(key)
+                  for key in [k for k in result if k.startswith("extras_")]}
+        if extras:
+            result["extras"] = extras
+        shaped.append(result)
+    if fl in (["id"], ["name"]):
+        return [r.get(fl[0]) for r in shaped]
+    return shaped

@@ -1,0 +1,296 @@
+"""Translate parsed Solr queries into SQL over the search-document table.
+
+Plain Python: produces SQL text with ``:name`` bind parameters (for
+SQLAlchemy's ``text()``), and imports nothing from CKAN.
+
+The table (see the migration) keeps, per dataset:
+
+``terms``   jsonb ``{field: [exact string values]}`` -- Solr's string fields
+``lex``     jsonb ``{field: [lexemes]}`` for the tokenized text fields
+``search_vector``  weighted tsvector of everything (Solr's ``text`` field)
+``metadata_modified`` / ``metadata_created`` / ``indexed_ts`` timestamps
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Optional
+
+from dateutil.relativedelta import relativedelta
+
+from . import lucene, text
+
+# Fields that CKAN's Solr schema tokenizes (type text / textgen).
+TEXT_FIELDS = frozenset({"title", "notes", "author", "maintainer", "res_name",
+                         "res_description", "urls"})
+TEXT_FIELD_PREFIXES = ("extras_", "res_extras_")
+TIMESTAMP_COLUMNS = frozenset({"metadata_modified", "metadata_created", "indexed_ts"})
+NUMERIC_SORT_FIELDS = frozenset({"views_recent", "views_total", "num_resources",
+                                 "num_tags"})
+DEFAULT_QF = "name^4 title^4 tags^2 groups^2 text"
+
+# weights D, C, B, A for ts_rank
+RANK_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
+
+
+def is_text_field(name: str) -> bool:
+    return name in TEXT_FIELDS or name.startswith(TEXT_FIELD_PREFIXES)
+
+
+class QueryError(ValueError):
+    """A query that is understood but cannot be answered."""
+
+
+@dataclass
+class Compiled:
+    where: str
+    params: dict[str, Any] = field(default_factory=dict)
+    rank_queries: list[str] = field(default_factory=list)
+
+
+class Compiler:
+    """Compiles query trees into one SQL condition, collecting parameters."""
+
+    def __init__(self, now: Optional[datetime] = None, qf: Optional[str] = None):
+        self.params: dict[str, Any] = {}
+        self.rank_queries: list[str] = []
+        self.now = now or datetime.now(timezone.utc)
+        self.default_fields = _qf_fields(qf)
+
+    def param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def compile(self, node: lucene.Node) -> str:
+        return self._node(node, positive=True)
+
+    # -- nodes ------------------------------------------------------------
+    def _node(self, node: lucene.Node, positive: bool) -> str:
+        if isinstance(node, lucene.MatchAll):
+            return "TRUE"
+        if isinstance(node, lucene.Bool):
+            return self._bool(node, positive)
+        if isinstance(node, lucene.Range):
+            return self._range(node)
+        if isinstance(node, lucene.Term):
+            if node.field is None:
+                return self._default_field(node, positive)
+            return self._field(node.field, node, positive)
+        raise QueryError(f"Unsupported query node {node!r}")
+
+    def _bool(self, node: lucene.Bool, positive: bool) -> str:
+        must = [self._node(n, positive) for occur, n in node.clauses
+                if occur == lucene.MUST]
+        should = [self._node(n, positive) for occur, n in node.clauses
+                  if occur == lucene.SHOULD]
+        must_not = [self._node(n, not positive) for occur, n in node.clauses
+                    if occur == lucene.MUST_NOT]
+        parts = list(must)
+        if should:
+            parts.append("(" + " OR ".join(should) + ")")
+        parts.extend(f"NOT ({sql})" for sql in must_not)
+        if not parts:
+            return "TRUE"
+        return "(" + " AND ".join(parts) + ")"
+
+    def _default_field(self, term: lucene.Term, positive: bool) -> str:
+        if self.default_fields is None:
+            return self._text(term, positive)
+        alternatives = [self._field(name, term, positive) for name in self.default_fields]
+        return "(" + " OR ".join(alternatives) + ")"
+
+    def _text(self, term: lucene.Term, positive: bool) -> str:
+        """Full-text match on everything (Solr's ``text`` field)."""
+        if term.kind == "exists":
+            return "TRUE"
+        if term.kind == "wildcard":
+            raise QueryError(
+                f"Wildcards other than a trailing * are not supported in free text: "
+                f"{term.value!r}")
+        if term.kind == "phrase":
+            tsquery = text.tsquery_for_phrase(term.value)
+        else:
+            tsquery = text.tsquery_for_term(term.value, prefix=term.kind == "prefix")
+        if tsquery is None:  # only punctuation: matches like an empty clause
+            return "TRUE"
+        if positive:
+            self.rank_queries.append(tsquery)
+        return f"search_vector @@ CAST({self.param(tsquery)} AS tsquery)"
+
+    def _field(self, name: str, term: lucene.Term, positive: bool) -> str:
+        if name == "text":
+            return self._text(term, positive)
+        if term.kind == "exists":
+            if name in TIMESTAMP_COLUMNS:
+                return f"{name} IS NOT NULL"
+            return f"(terms ? {self.param(name)})"
+        if name in TIMESTAMP_COLUMNS:
+            if term.kind != "term" and term.kind != "phrase":
+                raise QueryError(f"Wildcards are not supported on {name}")
+            moment = parse_moment(term.value, self.now)
+            return f"{name} = {self.param(moment)}"
+        if term.kind in ("prefix", "wildcard"):
+            pattern = (lucene.wildcard_to_like(term.value) if term.kind == "wildcard"
+                       else _like_prefix(term.value))
+            column = "lex" if is_text_field(name) and term.kind == "prefix" else "terms"
+            if column == "lex":
+                pattern = _like_prefix(text.lexemes(term.value)[-1]) \
+                    if text.lexemes(term.value) else pattern
+            return (f"EXISTS (SELECT 1 FROM jsonb_array_elements_text("
+                    f"{column} -> {self.param(name)}) AS v(value) "
+                    f"WHERE v.value LIKE {self.param(pattern)})")
+        if is_text_field(name):
+            words = text.lexemes(term.value)
+            if not words:
+                return "TRUE"
+            return f"lex @> CAST({self.param(json.dumps({name: words}))} AS jsonb)"
+        return f"terms @> CAST({self.param(json.dumps({name: [term.value]}))} AS jsonb)"
+
+    def _range(self, node: lucene.Range) -> str:
+        name = node.field
+        low_op = ">=" if node.include_low else ">"
+        high_op = "<=" if node.include_high else "<"
+        if name in TIMESTAMP_COLUMNS:
+            conditions = [f"{name} IS NOT NULL"]
+            if node.low is not None:
+                conditions.append(f"{name} {low_op} {self.param(parse_moment(node.low, self.now))}")
+            if node.high is not None:
+                conditions.append(f"{name} {high_op} {self.param(parse_moment(node.high, self.now))}")
+            return "(" + " AND ".join(conditions) + ")"
+        values = f"jsonb_array_elements_text(terms -> {self.param(name)}) AS v(value)"
+        bounds = [b for b in (node.low, node.high) if b is not None]
+        if bounds and all(_is_number(b) for b in bounds):
+            value = "CAST(v.value AS numeric)"
+            guard = r"v.value ~ '^-?[0-9]+(\.[0-9]+)?$'"
+            conditions = [guard]
+            if node.low is not None:
+                conditions.append(f"{value} {low_op} {self.param(float(node.low))}")
+            if node.high is not None:
+                conditions.append(f"{value} {high_op} {self.param(float(node.high))}")
+        elif name.endswith("_date") or any(_looks_like_date(b) for b in bounds):
+            # dates are stored as ISO 8601 UTC strings, which sort as text
+            conditions = ["TRUE"]
+            if node.low is not None:
+                conditions.append(f"v.value {low_op} {self.param(iso(parse_moment(node.low, self.now)))}")
+            if node.high is not None:
+                conditions.append(f"v.value {high_op} {self.param(iso(parse_moment(node.high, self.now)))}")
+        else:
+            conditions = ["TRUE"]
+            if node.low is not None:
+                conditions.append(f"v.value COLLATE \"C\" {low_op} {self.param(node.low)}")
+            if node.high is not None:
+                conditions.append(f"v.value COLLATE \"C\" {high_op} {self.param(node.high)}")
+        return f"EXISTS (SELECT 1 FROM {values} WHERE {' AND '.join(conditions)})"
+
+
+def _qf_fields(qf: Optional[str]) -> Optional[list[str]]:
+    """Fields to search bare words in; None means the full-text vector.
+
+    The full-text vector already holds every field CKAN's default ``qf``
+    names, so only a ``qf`` without ``text`` changes where words are looked.
+    """
+    if not qf:
+        return None
+    names = [part.split("^")[0] for part in qf.split() if part.strip()]
+    if not names or "text" in names:
+        return None
+    return names
+
+
+def _like_prefix(value: str) -> str:
+    return re.sub(r"([%_\\])", r"\\\1", value) + "%"
+
+
+def _is_number(value: str) -> bool:
+    return re.fullmatch(r"-?\d+(\.\d+)?", value) is not None
+
+
+def _looks_like_date(value: str) -> bool:
+    return value.startswith("NOW") or re.match(r"\d{4}-\d{2}-\d{2}", value) is not None
+
+
+_MATH = re.compile(r"([+-]\d+|/)(YEAR|MONTH|DAY|HOUR|MINUTE|SECOND|MILLI|WEEK)S?")
+_UNITS = {"YEAR": "years", "MONTH": "months", "WEEK": "weeks", "DAY": "days",
+          "HOUR": "hours", "MINUTE": "minutes", "SECOND": "seconds"}
+
+
+def parse_moment(value: str, now: datetime) -> datetime:
+    """A Solr date (ISO 8601, or NOW with date maths such as NOW-7DAYS/DAY)."""
+    value = value.strip()
+    if value.startswith("NOW"):
+        moment, rest = now, value[3:]
+    else:
+        match = re.match(r"\d{4}-\d{2}-\d{2}(T[\d:.]+)?(Z|[+-]\d{2}:?\d{2})?", value)
+        if not match:
+            raise QueryError(f"Not a date: {value!r}")
+        try:
+            moment = datetime.fromisoformat(match.group(0).replace("Z", "+00:00"))
+        except ValueError as error:
+            raise QueryError(f"Not a date: {value!r}") from error
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        rest = value[match.end():]
+    while rest:
+        match = _MATH.match(rest)
+        if not match:
+            raise QueryError(f"Unsupported date maths {rest!r} in {value!r}")
+        op, unit = match.groups()
+        if op == "/":
+            moment = _round_down(moment, unit)
+        elif unit == "MILLI":
+            moment += timedelta(milliseconds=int(op))
+        else:
+            moment += relativedelta(**{_UNITS[unit]: int(op)})
+        rest = rest[match.end():]
+    return moment
+
+
+def _round_down(moment: datetime, unit: str) -> datetime:
+    fields = ["month", "day", "hour", "minute", "second", "microsecond"]
+    keep = {"YEAR": 0, "MONTH": 1, "DAY": 2, "HOUR": 3, "MINUTE": 4, "SECOND": 5}.get(unit, 6)
+    reset = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0}
+    return moment.replace(**{f: reset[f] for f in fields[keep:]})
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- sorting --------------------------------------------------------------
+_SORT_ITEM = re.compile(r"^\s*([\w.\-]+)(?:\s+(asc|desc))?\s*$", re.IGNORECASE)
+
+
+def order_by(sort: Optional[str], compiler: Compiler, rank_sql: Optional[str]) -> str:
+    """SQL ORDER BY for a Solr ``sort`` such as ``score desc, name asc``.
+
+    Without words to rank by (``rank_sql`` None) every score is equal, so a
+    score key is left out.
+    """
+    items = []
+    for part in (sort or "score desc").split(","):
+        if not part.strip():
+            continue
+        match = _SORT_ITEM.match(part)
+        if not match:
+            raise QueryError(f'Invalid "sort" parameter: {part.strip()!r}')
+        name, direction = match.group(1), (match.group(2) or "asc").upper()
+        nulls = "NULLS LAST"
+        if name in ("score", "rank"):
+            if rank_sql is None:
+                continue
+            expr = rank_sql
+        elif name in TIMESTAMP_COLUMNS:
+            expr = name
+        elif name == "title_string":
+            expr = "title_string"
+        elif name in NUMERIC_SORT_FIELDS:
+            expr = (f"CASE WHEN (terms -> {compiler.param(name)} ->> 0) ~ '^-?[0-9.]+$' "
+                    f"THEN CAST(terms -> {compiler.param(name)} ->> 0 AS numeric) END")
+        else:
+            expr = f"(terms -> {compiler.param(name)} ->> 0)"
+        items.append(f"{expr} {direction} {nulls}")
+    items.append("index_id ASC")
+    return ", ".join(items)

@@ -1,0 +1,170 @@
+"""Words of Thai and English text, as the search index stores them.
+
+Plain Python (no CKAN, no database). Thai has no spaces between words, so
+Thai runs are segmented with PyThaiNLP's dictionary tokenizer (``newmm``);
+dictionary compounds are also split into their parts so that a word inside
+a compound is found ("ส่งออก" in "การส่งออก"). Other text is split on
+non-word characters, lower-cased and stemmed with the English Snowball
+stemmer. Thai digits are read as Arabic digits.
+
+The lexemes are turned into PostgreSQL ``tsvector`` / ``tsquery`` literals
+here, so the database never parses the text itself and results do not
+depend on the server's locale or text-search configuration.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from typing import Iterable, Sequence
+
+import snowballstemmer
+
+THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+MAX_LEXEME = 200  # characters; PostgreSQL allows 2 KB per lexeme
+MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+
+WEIGHTS = ("A", "B", "C", "D")
+
+_stemmer = snowballstemmer.stemmer("english")
+_stem_lock = threading.Lock()
+_trie_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _dictionary():
+    from pythainlp.corpus import thai_words
+    from pythainlp.util import Trie
+
+    return Trie(thai_words())
+
+
+def _tokenize_thai(text: str) -> list[str]:
+    from pythainlp.tokenize import word_tokenize
+
+    return [t for t in word_tokenize(text, engine="newmm", keep_whitespace=False)
+            if t.strip()]
+
+
+@lru_cache(maxsize=50_000)
+def thai_parts(word: str) -> tuple[str, ...]:
+    """The dictionary words a Thai compound is made of (empty if none)."""
+    if len(word) < 4:
+        return ()
+    trie = _dictionary()
+    with _trie_lock:
+        trie.remove(word)
+        try:
+            from pythainlp.tokenize import word_tokenize
+            parts = word_tokenize(word, custom_dict=trie, engine="newmm",
+                                  keep_whitespace=False)
+        finally:
+            trie.add(word)
+    if len(parts) < 2:
+        return ()
+    return tuple(p for p in parts if len(p) > 1)
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    with _stem_lock:
+        return _stemmer.stemWord(word)
+
+
+def _normal(token: str) -> str:
+    return token.translate(THAI_DIGITS).lower()[:MAX_LEXEME]
+
+
+def words(text: str) -> list[list[str]]:
+    """Segment ``text`` into word positions.
+
+    Each item is one position: its first lexeme is the word, the following
+    ones are the parts of a Thai compound found at the same place.
+    """
+    if not text:
+        return []
+    result: list[list[str]] = []
+    for chunk in re.split(r"(\s+)", text.translate(THAI_DIGITS)):
+        if not chunk or chunk.isspace():
+            continue
+        position = 0
+        for match in THAI_RUN.finditer(chunk):
+            result.extend(_latin_words(chunk[position:match.start()]))
+            for token in _tokenize_thai(match.group()):
+                if THAI_RUN.fullmatch(token):
+                    result.append([_normal(token), *map(_normal, thai_parts(token))])
+                else:
+                    result.extend(_latin_words(token))
+            position = match.end()
+        result.extend(_latin_words(chunk[position:]))
+    return result
+
+
+def _latin_words(text: str) -> list[list[str]]:
+    return [[stem(_normal(w))] for w in WORD.findall(text)]
+
+
+def lexemes(text: str) -> list[str]:
+    """Every lexeme of ``text`` (words and compound parts), in order."""
+    return [lexeme for position in words(text) for lexeme in position]
+
+
+def quote(lexeme: str) -> str:
+    """A lexeme as a quoted tsvector/tsquery literal."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(fields: Iterable[tuple[str, str]]) -> str:
+    """Build a weighted tsvector literal from ``(text, weight)`` pairs.
+
+    Positions run on across fields, so a phrase never spans two fields only
+    by accident of numbering (a gap of 10 separates them).
+    """
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for text, weight in fields:
+        if weight not in WEIGHTS:
+            raise ValueError(f"weight must be one of {WEIGHTS}")
+        for word_lexemes in words(text):
+            position = min(position + 1, MAX_POSITION)
+            for lexeme in word_lexemes:
+                positions.setdefault(lexeme, []).append(f"{position}{weight}")
+        position = min(position + 10, MAX_POSITION)
+    return " ".join(f"{quote(lex)}:{','.join(pos[:255])}"
+                    for lex, pos in positions.items())
+
+
+def tsquery_for_term(term: str, prefix: bool = False) -> str | None:
+    """A tsquery literal matching ``term`` (all of its words), or None.
+
+    A Thai run that segments into several words requires all of them; a
+    trailing ``*`` wildcard becomes a prefix match on the last word.
+    """
+    found = [position[0] for position in words(term)]
+    if not found:
+        return None
+    parts = [quote(lex) for lex in found]
+    if prefix:
+        # the stemmed form of a prefix is not a prefix of the stemmed word
+        last = _normal(WORD.findall(term.translate(THAI_DIGITS))[-1]) \
+            if WORD.findall(term.translate(THAI_DIGITS)) else found[-1]
+        parts[-1] = quote(last) + ":*"
+    return " & ".join(parts)
+
+
+def tsquery_for_phrase(phrase: str) -> str | None:
+    """A tsquery literal matching the words of ``phrase`` next to each other."""
+    found = [position[0] for position in words(phrase)]
+    if not found:
+        return None
+    return " <-> ".join(quote(lex) for lex in found)
+
+
+def any_of(queries: Sequence[str]) -> str | None:
+    """OR of tsquery literals (used to rank by every positive term)."""
+    queries = [q for q in queries if q]
+    if not queries:
+        return None
+    return " | ".join(f"({q})" for q in queries)
