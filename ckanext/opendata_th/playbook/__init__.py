@@ -1,0 +1,1 @@
+"""The open-data playbook's rules as plain Python (no CKAN imports)."""

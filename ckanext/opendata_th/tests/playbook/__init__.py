@@ -1,0 +1,1 @@
+"""Tests of the plain-Python playbook rules (no CKAN needed)."""

@@ -1,0 +1,262 @@
+"""Update frequency: interval parsing, calendar due dates, descriptions."""
+import datetime as dt
+
+import pytest
+
+from ckanext.opendata_th.playbook import frequency as f
+from ckanext.opendata_th.playbook.frequency import FrequencyError, next_due
+
+D = dt.datetime
+
+
+def test_units_are_the_thirteen_thai_choices_in_form_order():
+    assert f.UNITS == (
+        "ไม่ทราบ", "ปี", "ครึ่งปี", "ไตรมาส", "เดือน", "สัปดาห์", "วัน", "วันทำการ",
+        "ชั่วโมง", "นาที", "ตามเวลาจริง", "ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล", "อื่นๆ",
+    )
+    assert set(f.UNIT_LABELS_EN) == set(f.UNITS)
+    assert f.UNIT_LABELS_EN["ครึ่งปี"] == "half-year"
+    assert f.UNIT_LABELS_EN["วันทำการ"] == "working day"
+    assert f.UNIT_LABELS_EN["ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล"] == "never updated after collection"
+
+
+def test_daily_or_shorter_units_need_an_update_time():
+    assert f.SUB_DAILY == f.DAILY_OR_SHORTER == {"วัน", "วันทำการ", "ชั่วโมง", "นาที", "ตามเวลาจริง"}
+    assert "สัปดาห์" not in f.SUB_DAILY
+
+
+# --- parse_interval ---------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    (None, 1), ("", 1), ("   ", 1), ("1", 1), ("4", 4), (" 12 ", 12), (3, 3),
+    ("๒", 2), ("๑๒", 12), (" ๕ ", 5), ("+2", 2),
+])
+def test_parse_interval_accepts_positive_whole_numbers(value, expected):
+    assert f.parse_interval(value) == expected
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "2.0", "1,000", "๒ ปี", "two", 1.5, True, [1]])
+def test_parse_interval_rejects_non_integers_bilingually(value):
+    with pytest.raises(FrequencyError) as info:
+        f.parse_interval(value)
+    error = info.value
+    assert isinstance(error, ValueError)
+    assert "จำนวนเต็ม" in error.message_th
+    assert "whole number" in error.message_en
+    assert str(error) == f"{error.message_th} / {error.message_en}"
+
+
+@pytest.mark.parametrize("value, shown", [("0", "0"), (0, "0"), ("-3", "-3"), (-1, "-1"), ("๐", "0")])
+def test_parse_interval_rejects_zero_and_negatives_bilingually(value, shown):
+    with pytest.raises(FrequencyError) as info:
+        f.parse_interval(value)
+    assert info.value.message_th == f"ค่าความถี่ของการปรับปรุงข้อมูลต้องมากกว่าหรือเท่ากับ 1 (ได้รับ {shown})"
+    assert info.value.message_en == f"The update frequency interval must be 1 or more (got {shown})"
+
+
+def test_parse_unit_defaults_blank_to_unknown_and_rejects_other_values():
+    assert f.parse_unit(None) == "ไม่ทราบ"
+    assert f.parse_unit("") == "ไม่ทราบ"
+    assert f.parse_unit(" เดือน ") == "เดือน"
+    with pytest.raises(FrequencyError) as info:
+        f.parse_unit("monthly")
+    assert "monthly" in info.value.message_th and "monthly" in info.value.message_en
+
+
+# --- next_due: every unit ---------------------------------------------------
+
+@pytest.mark.parametrize("unit, interval, last, due", [
+    ("ปี", 1, D(2025, 3, 15, 10, 0), D(2026, 3, 15, 10, 0)),
+    ("ปี", 4, D(2025, 3, 15), D(2029, 3, 15)),
+    ("ครึ่งปี", 1, D(2026, 1, 10), D(2026, 7, 10)),
+    ("ครึ่งปี", 3, D(2026, 1, 10), D(2027, 7, 10)),
+    ("ไตรมาส", 1, D(2026, 11, 15), D(2027, 2, 15)),
+    ("ไตรมาส", 2, D(2026, 1, 15), D(2026, 7, 15)),
+    ("เดือน", 1, D(2026, 3, 15, 8, 30), D(2026, 4, 15, 8, 30)),
+    ("เดือน", 2, D(2026, 11, 15), D(2027, 1, 15)),
+    ("เดือน", 14, D(2026, 11, 15), D(2028, 1, 15)),
+    ("สัปดาห์", 1, D(2026, 12, 28), D(2027, 1, 4)),
+    ("สัปดาห์", 2, D(2026, 3, 2), D(2026, 3, 16)),
+    ("วัน", 1, D(2026, 12, 31, 6, 0), D(2027, 1, 1, 6, 0)),
+    ("วัน", 3, D(2026, 2, 27), D(2026, 3, 2)),
+    ("ชั่วโมง", 1, D(2026, 12, 31, 23, 30), D(2027, 1, 1, 0, 30)),
+    ("ชั่วโมง", 6, D(2026, 5, 1, 9, 0), D(2026, 5, 1, 15, 0)),
+    ("นาที", 1, D(2026, 5, 1, 9, 59), D(2026, 5, 1, 10, 0)),
+    ("นาที", 15, D(2026, 5, 1, 9, 50), D(2026, 5, 1, 10, 5)),
+    ("ตามเวลาจริง", 1, D(2026, 5, 1, 9, 0), D(2026, 5, 1, 10, 0)),
+])
+def test_next_due_for_each_unit(unit, interval, last, due):
+    assert next_due(last, unit, interval) == due
+
+
+@pytest.mark.parametrize("unit", ["ไม่ทราบ", "ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล", "อื่นๆ", "", None])
+def test_units_without_a_due_date_give_none(unit):
+    assert next_due(D(2026, 1, 1), unit, 1) is None
+
+
+def test_real_time_is_stale_after_one_hour_whatever_the_interval():
+    assert f.REAL_TIME_STALE_AFTER == dt.timedelta(hours=1)
+    assert next_due(D(2026, 5, 1, 9, 0), "ตามเวลาจริง", 5) == D(2026, 5, 1, 10, 0)
+
+
+def test_a_date_input_means_midnight():
+    assert next_due(dt.date(2026, 5, 1), "ชั่วโมง", 2) == D(2026, 5, 1, 2, 0)
+    assert next_due(dt.date(2026, 5, 1), "เดือน") == D(2026, 6, 1)
+
+
+def test_interval_may_be_the_stored_text():
+    assert next_due(D(2026, 1, 15), "เดือน", "๓") == D(2026, 4, 15)
+    assert next_due(D(2026, 1, 15), "เดือน", "") == D(2026, 2, 15)
+    assert next_due("2026-01-15", "เดือน", None) == D(2026, 2, 15)
+
+
+def test_next_due_rejects_bad_units_and_intervals():
+    with pytest.raises(FrequencyError):
+        next_due(D(2026, 1, 1), "fortnight", 1)
+    with pytest.raises(FrequencyError):
+        next_due(D(2026, 1, 1), "เดือน", "0")
+    with pytest.raises(FrequencyError) as info:
+        next_due(D(2026, 1, 1), "ปี", 100_000)
+    assert "too large" in info.value.message_en
+    with pytest.raises(TypeError):
+        next_due("yesterday", "เดือน", 1)
+
+
+# --- month ends and leap years ---------------------------------------------
+
+@pytest.mark.parametrize("unit, interval, last, due", [
+    ("เดือน", 1, D(2026, 1, 31), D(2026, 2, 28)),
+    ("เดือน", 1, D(2024, 1, 31), D(2024, 2, 29)),
+    ("เดือน", 1, D(2026, 3, 31), D(2026, 4, 30)),
+    ("เดือน", 2, D(2025, 12, 31), D(2026, 2, 28)),
+    ("ครึ่งปี", 1, D(2026, 8, 31), D(2027, 2, 28)),
+    ("ครึ่งปี", 1, D(2027, 8, 31), D(2028, 2, 29)),
+    ("ไตรมาส", 1, D(2026, 11, 30), D(2027, 2, 28)),
+    ("ไตรมาส", 1, D(2026, 5, 31), D(2026, 8, 31)),
+    ("ปี", 1, D(2024, 2, 29), D(2025, 2, 28)),
+    ("ปี", 4, D(2024, 2, 29), D(2028, 2, 29)),
+    ("วัน", 1, D(2024, 2, 28), D(2024, 2, 29)),
+    ("วัน", 1, D(2026, 2, 28), D(2026, 3, 1)),
+])
+def test_month_ends_are_clamped_and_leap_years_respected(unit, interval, last, due):
+    assert next_due(last, unit, interval) == due
+
+
+def test_clamping_does_not_drift_because_each_due_date_starts_from_the_last_update():
+    # Jan 31 -> Feb 28; an update on Mar 31 is then due Apr 30, not Apr 28.
+    assert next_due(D(2026, 1, 31), "เดือน") == D(2026, 2, 28)
+    assert next_due(D(2026, 3, 31), "เดือน") == D(2026, 4, 30)
+    assert next_due(D(2026, 1, 31), "เดือน", 3) == D(2026, 4, 30)
+
+
+# --- working days -----------------------------------------------------------
+
+FRI, SAT, SUN, MON = D(2026, 11, 20, 9), D(2026, 11, 21, 9), D(2026, 11, 22, 9), D(2026, 11, 23, 9)
+
+
+def test_working_days_skip_the_weekend():
+    assert FRI.weekday() == 4
+    assert next_due(FRI, "วันทำการ") == MON
+    assert next_due(SAT, "วันทำการ") == MON
+    assert next_due(SUN, "วันทำการ") == MON
+    assert next_due(MON, "วันทำการ") == D(2026, 11, 24, 9)
+    assert next_due(D(2026, 11, 19, 9), "วันทำการ", 3) == D(2026, 11, 24, 9)  # Thu + 3 = Tue
+    assert next_due(FRI, "วันทำการ", 5) == D(2026, 11, 27, 9)
+
+
+def test_working_days_skip_holidays():
+    holidays = frozenset({dt.date(2026, 11, 23), dt.date(2026, 11, 24)})
+    assert next_due(FRI, "วันทำการ", holidays=holidays) == D(2026, 11, 25, 9)
+    assert next_due(FRI, "วันทำการ", 2, holidays=holidays) == D(2026, 11, 26, 9)
+    # Holidays do not change calendar-day units.
+    assert next_due(FRI, "วัน", 3, holidays=holidays) == MON
+
+
+# --- update time of day -----------------------------------------------------
+
+def test_update_time_sets_the_time_of_day_for_day_units():
+    nine = dt.time(9, 0)
+    assert next_due(D(2026, 5, 1, 15, 45), "วัน", update_time=nine) == D(2026, 5, 2, 9, 0)
+    assert next_due(dt.date(2026, 5, 1), "วัน", 2, update_time=nine) == D(2026, 5, 3, 9, 0)
+    assert next_due(FRI, "วันทำการ", update_time=dt.time(17, 30)) == D(2026, 11, 23, 17, 30)
+
+
+def test_update_time_is_ignored_by_other_units():
+    nine = dt.time(9, 0)
+    assert next_due(D(2026, 5, 1, 15, 45), "ชั่วโมง", update_time=nine) == D(2026, 5, 1, 16, 45)
+    assert next_due(D(2026, 5, 1, 15, 45), "เดือน", update_time=nine) == D(2026, 6, 1, 15, 45)
+
+
+# --- is_overdue -------------------------------------------------------------
+
+def test_is_overdue_only_after_the_due_moment():
+    due = D(2026, 5, 1, 10, 0)
+    assert f.is_overdue(due, D(2026, 5, 1, 10, 1)) is True
+    assert f.is_overdue(due, due) is False
+    assert f.is_overdue(due, D(2026, 5, 1, 9, 59)) is False
+    assert f.is_overdue(None, D(2099, 1, 1)) is False
+
+
+def test_is_overdue_converts_an_aware_now_to_bangkok_time():
+    due = D(2026, 5, 1, 10, 0)
+    assert f.is_overdue(due, dt.datetime(2026, 5, 1, 2, 59, tzinfo=dt.timezone.utc)) is False
+    assert f.is_overdue(due, dt.datetime(2026, 5, 1, 3, 1, tzinfo=dt.timezone.utc)) is True
+
+
+# --- describe -------------------------------------------------------------
+
+@pytest.mark.parametrize("unit, interval, th, en", [
+    ("เดือน", 1, "ทุกเดือน", "every month"),
+    ("เดือน", 2, "ทุก 2 เดือน", "every 2 months"),
+    ("เดือน", "", "ทุกเดือน", "every month"),
+    ("ปี", "๔", "ทุก 4 ปี", "every 4 years"),
+    ("ครึ่งปี", 1, "ทุกครึ่งปี", "every half-year"),
+    ("ไตรมาส", 2, "ทุก 2 ไตรมาส", "every 2 quarters"),
+    ("สัปดาห์", 1, "ทุกสัปดาห์", "every week"),
+    ("วันทำการ", 1, "ทุกวันทำการ", "every working day"),
+    ("วันทำการ", 3, "ทุก 3 วันทำการ", "every 3 working days"),
+    ("ชั่วโมง", 6, "ทุก 6 ชั่วโมง", "every 6 hours"),
+    ("นาที", 1, "ทุกนาที", "every minute"),
+    ("ตามเวลาจริง", 1, "ตามเวลาจริง", "real time"),
+    ("ไม่ทราบ", 1, "ไม่ทราบ", "unknown"),
+    ("อื่นๆ", 1, "อื่นๆ", "other"),
+    ("ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล", 1,
+     "ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล", "never updated after collection"),
+])
+def test_describe_in_thai_and_english(unit, interval, th, en):
+    assert f.describe(unit, interval, "th") == th
+    assert f.describe(unit, interval, "en") == en
+
+
+# --- last_update_of -------------------------------------------------------
+
+def test_last_update_is_the_latest_of_resource_and_dataset_dates():
+    dataset = {
+        "last_updated_date": "2026-03-01",
+        "metadata_modified": "2026-12-01T00:00:00",
+        "resources": [
+            {"last_modified": "2026-02-01T10:00:00", "resource_last_updated_date": "2026-01-01"},
+            {"last_modified": None, "resource_last_updated_date": "2026-03-05"},
+            {"last_modified": "2026-03-05T08:15:00.123000"},
+        ],
+    }
+    assert f.last_update_of(dataset) == D(2026, 3, 5, 8, 15, 0, 123000)
+
+
+def test_last_update_ignores_unparsable_values():
+    dataset = {
+        "last_updated_date": "เมื่อวาน",
+        "resources": [{"last_modified": "garbage", "resource_last_updated_date": "2026-02-30"},
+                      {"resource_last_updated_date": "2026-01-02"}],
+        "metadata_modified": "2026-12-01T00:00:00",
+    }
+    assert f.last_update_of(dataset) == D(2026, 1, 2)
+
+
+def test_last_update_falls_back_to_metadata_modified_only_when_nothing_else():
+    dataset = {"resources": [{"last_modified": "", "created": "2026-06-01T00:00:00"}],
+               "metadata_created": "2026-06-01T00:00:00",
+               "metadata_modified": "2026-07-01T12:00:00"}
+    assert f.last_update_of(dataset) == D(2026, 7, 1, 12, 0)
+    assert f.last_update_of({"resources": []}) is None
+    assert f.last_update_of({}) is None
