@@ -28,6 +28,7 @@ from ckan.lib.search.common import SearchIndexError
 from ckan.lib.search.index import KEY_CHARS, RESERVED_FIELDS, PackageSearchIndex
 
 from . import document, schema
+from .backend import active
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,15 @@ def write(statement: sa.sql.elements.TextClause, params: Any = None) -> None:
 
 
 class PostgresPackageSearchIndex(PackageSearchIndex):
-    """Stores dataset search documents in PostgreSQL instead of Solr."""
+    """Stores dataset search documents in PostgreSQL instead of Solr.
+
+    While the plugin is not loaded, making one gives CKAN's Solr index.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any):
+        if not active():
+            return PackageSearchIndex()
+        return super().__new__(cls)
 
     # rows waiting for commit() when indexing with defer_commit (rebuilds)
     _pending: list[dict[str, Any]] = []

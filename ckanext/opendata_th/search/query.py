@@ -19,6 +19,7 @@ from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.lib.search.query import VALID_SOLR_PARAMETERS, PackageSearchQuery
 
 from . import lucene, schema, sql
+from .backend import active
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,15 @@ def _read(statement: str, params: dict[str, Any]) -> list[Any]:
 
 
 class PostgresPackageSearchQuery(PackageSearchQuery):
-    """Dataset search over the PostgreSQL table kept by the index."""
+    """Dataset search over the PostgreSQL table kept by the index.
+
+    While the plugin is not loaded, making one gives CKAN's Solr query.
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any):
+        if not active():
+            return PackageSearchQuery()
+        return super().__new__(cls)
 
     def get_all_entity_ids(self, max_results: int = 1000) -> list[str]:
         rows = _read(f"SELECT id FROM {schema.TABLE} WHERE site_id = :site "

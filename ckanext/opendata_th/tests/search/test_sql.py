@@ -1,0 +1,80 @@
+"""Compiling queries to SQL, and Solr date maths (no CKAN, no database)."""
+from datetime import datetime, timezone
+
+import pytest
+
+from ckanext.opendata_th.search import lucene, sql
+
+NOW = datetime(2026, 11, 24, 15, 30, 45, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("NOW", NOW),
+    ("NOW-7DAYS", datetime(2026, 11, 17, 15, 30, 45, tzinfo=timezone.utc)),
+    ("NOW/DAY", datetime(2026, 11, 24, tzinfo=timezone.utc)),
+    ("NOW-1MONTH/DAY", datetime(2026, 10, 24, tzinfo=timezone.utc)),
+    ("NOW+1YEAR", datetime(2027, 11, 24, 15, 30, 45, tzinfo=timezone.utc)),
+    ("2020-02-29T12:00:00Z", datetime(2020, 2, 29, 12, tzinfo=timezone.utc)),
+    ("2020-02-29", datetime(2020, 2, 29, tzinfo=timezone.utc)),
+])
+def test_solr_dates(value, expected):
+    assert sql.parse_moment(value, NOW) == expected
+
+
+@pytest.mark.parametrize("value", ["yesterday", "NOW-3FORTNIGHTS", "2020-13-45"])
+def test_bad_dates_are_errors(value):
+    with pytest.raises(sql.QueryError):
+        sql.parse_moment(value, NOW)
+
+
+def compile_(query, **kwargs):
+    compiler = sql.Compiler(now=NOW, **kwargs)
+    return compiler.compile(lucene.parse(query)), compiler
+
+
+def test_string_fields_match_exact_values():
+    where, compiler = compile_("tags:Economy")
+    assert where == "terms @> CAST(:p0 AS jsonb)"
+    assert compiler.params == {"p0": '{"tags": ["Economy"]}'}
+
+
+def test_text_fields_match_words():
+    where, compiler = compile_("title:Exports")
+    assert where == "lex @> CAST(:p0 AS jsonb)"
+    assert compiler.params == {"p0": '{"title": ["export"]}'}
+
+
+def test_free_text_goes_to_the_vector_and_counts_for_ranking():
+    where, compiler = compile_("การค้า -ภาษี")
+    assert "search_vector @@" in where and "NOT (" in where
+    assert compiler.rank_queries == ["'การค้า'"]  # the negated word does not rank
+
+
+def test_date_range_on_timestamp_column():
+    where, compiler = compile_("metadata_modified:[NOW-1DAY TO *]")
+    assert "metadata_modified >= :p0" in where
+    assert compiler.params["p0"] == datetime(2026, 11, 23, 15, 30, 45, tzinfo=timezone.utc)
+
+
+def test_numeric_range_compares_numbers():
+    where, compiler = compile_("num_resources:[2 TO 10}")
+    assert "CAST(v.value AS numeric) >= :p1" in where and "< :p2" in where
+
+
+def test_custom_qf_searches_the_named_fields():
+    where, _ = compile_("trade", qf="title^2 notes")
+    assert where.count("lex @>") == 2 and "search_vector" not in where
+
+
+def test_leading_wildcards_in_free_text_are_refused():
+    with pytest.raises(sql.QueryError):
+        compile_("*rade")
+
+
+def test_order_by_several_keys_and_bad_sort():
+    compiler = sql.Compiler(now=NOW)
+    order = sql.order_by("score desc, metadata_modified asc", compiler, "RANK")
+    assert order == "RANK DESC NULLS LAST, metadata_modified ASC NULLS LAST, index_id ASC"
+    assert sql.order_by("score desc", compiler, None) == "index_id ASC"
+    with pytest.raises(sql.QueryError):
+        sql.order_by("name; DROP TABLE x", compiler, None)
