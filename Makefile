@@ -32,3 +32,8 @@ test: install
 
 clean-dev:
 	rm -rf .dev
+
+# CKAN's own search / organization / group listing tests against the
+# PostgreSQL search backend; prints the pass count.
+conformance: install
+	scripts/conformance.sh

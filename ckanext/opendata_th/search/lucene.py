@@ -58,7 +58,7 @@ class Bool:
 
 Node = Union[MatchAll, Term, Range, Bool]
 
-_FIELD = re.compile(r"([A-Za-z_][\w.\-]*|\*):(?!/)")
+_FIELD = re.compile(r"([A-Za-z_][\w.\-]*|\*)\s*:(?!/)")
 _SPECIAL = set('()"[]{}^~:\\')
 
 
@@ -121,6 +121,8 @@ class _Parser:
             elif self.peek("-"):
                 self.pos += 1
                 occur = MUST_NOT
+            if self.peek("+") or self.peek("-"):
+                raise self.error("Two operators in a row")
             groups[-1].append((occur, self.parse_clause(default_field)))
         if not groups[-1] and len(groups) > 1:
             raise self.error("OR without a clause after it")

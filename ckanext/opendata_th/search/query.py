@@ -16,7 +16,8 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.common import config
 from ckan.lib.search.common import SearchError, SearchQueryError
-from ckan.lib.search.query import VALID_SOLR_PARAMETERS, PackageSearchQuery
+from ckan.lib.search.query import (MAGIC_FIELD_RE, QUERY_PARSER_RE,
+                                   VALID_SOLR_PARAMETERS, PackageSearchQuery)
 
 from . import lucene, schema, sql
 from .backend import active
@@ -79,6 +80,10 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
             raise SearchQueryError(
                 f"Search parameters not supported by the PostgreSQL search backend: "
                 f"{sorted(unsupported)}")
+
+        for name, value in query.items():
+            for item in value if isinstance(value, list) else [value]:
+                _check_local_parameters(name, item)
 
         compiler = sql.Compiler(qf=query.get("qf"))
         try:
@@ -158,6 +163,25 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                  "facet_limit": limit})
             facets[name] = {row.value: row.n for row in rows}
         return facets
+
+
+def _check_local_parameters(name: str, value: Any) -> None:
+    """Refuse Solr local parameters and magic fields, with the messages
+    CKAN gives for them."""
+    if not isinstance(value, str):
+        return
+    value = value.strip()
+    if MAGIC_FIELD_RE.search(value):
+        raise SearchQueryError(f"Magic fields are not supported in param '{name}'.")
+    found = QUERY_PARSER_RE.findall(value)
+    if not found:
+        return
+    if len(found) > 1:
+        raise SearchQueryError(f"Query parsers are not supported in param '{name}'.")
+    if not value.startswith("{!"):
+        raise SearchQueryError(
+            f"Local parameters must be defined at the beginning of param '{name}'.")
+    raise SearchQueryError(f"Local parameters are not supported in param '{name}'.")
 
 
 def _rank_query(compiler: sql.Compiler) -> Optional[str]:

@@ -260,11 +260,12 @@ def iso(moment: datetime) -> str:
 
 
 # -- sorting --------------------------------------------------------------
-_SORT_ITEM = re.compile(r"^\s*([\w.\-]+)(?:\s+(asc|desc))?\s*$", re.IGNORECASE)
+_SORT_ITEM = re.compile(r"^\s*([\w.\-]+)\s+(asc|desc)\s*$", re.IGNORECASE)
 
 
 def order_by(sort: Optional[str], compiler: Compiler, rank_sql: Optional[str]) -> str:
-    """SQL ORDER BY for a Solr ``sort`` such as ``score desc, name asc``.
+    """SQL ORDER BY for a Solr ``sort`` such as ``score desc, name asc``
+    (as in Solr, every key needs its direction).
 
     Without words to rank by (``rank_sql`` None) every score is equal, so a
     score key is left out.
@@ -276,7 +277,7 @@ def order_by(sort: Optional[str], compiler: Compiler, rank_sql: Optional[str]) -
         match = _SORT_ITEM.match(part)
         if not match:
             raise QueryError(f'Invalid "sort" parameter: {part.strip()!r}')
-        name, direction = match.group(1), (match.group(2) or "asc").upper()
+        name, direction = match.group(1), match.group(2).upper()
         nulls = "NULLS LAST"
         if name in ("score", "rank"):
             if rank_sql is None:

@@ -52,7 +52,7 @@ def test_boosts_and_slops_are_read_and_ignored():
 
 @pytest.mark.parametrize("query", [
     '"unclosed', "tags:(a OR b", "a OR", "OR a", "[1 TO 2]", "x:[1 2]",
-    "{!lucene}name:x", "_query_:foo", "foo:bar:baz)",
+    "{!lucene}name:x", "_query_:foo", "foo:bar:baz)", "--included",
 ])
 def test_unknown_syntax_is_a_clear_error(query):
     with pytest.raises(L.QuerySyntaxError):

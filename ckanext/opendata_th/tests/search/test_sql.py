@@ -78,3 +78,5 @@ def test_order_by_several_keys_and_bad_sort():
     assert sql.order_by("score desc", compiler, None) == "index_id ASC"
     with pytest.raises(sql.QueryError):
         sql.order_by("name; DROP TABLE x", compiler, None)
+    with pytest.raises(sql.QueryError):  # Solr needs the direction too
+        sql.order_by("metadata_modified", compiler, None)
