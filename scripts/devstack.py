@@ -184,8 +184,8 @@ def _raise_exit(signum, _frame):
 
 
 # -- commands ---------------------------------------------------------------
-def cmd_test(stack: Stack, pytest_args: list[str]) -> int:
-    stack.env["CKAN_SQLALCHEMY_URL"] = stack.postgres_url("ckan_test")
+def cmd_test(stack: Stack, database: str, pytest_args: list[str]) -> int:
+    stack.env["CKAN_SQLALCHEMY_URL"] = stack.postgres_url(database)
     stack.env["CKAN_REDIS_URL"] = stack.redis_url(1)
     stack.env["CKAN_INI"] = str(ROOT / "test.ini")
     argv = [str(BIN / "pytest"), "--ckan-ini=test.ini", *pytest_args]
@@ -240,6 +240,7 @@ def main() -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     test = sub.add_parser("test", help="run the test suite")
+    test.add_argument("--db", default="ckan_test", help="database to create and use")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     run = sub.add_parser("run", help="run a command with the services up")
     run.add_argument("--ini", default="test.ini")
@@ -255,7 +256,7 @@ def main() -> int:
         if args.command == "serve":
             return cmd_serve(stack, args.host, args.port)
         if args.command == "test":
-            return cmd_test(stack, unknown + args.pytest_args)
+            return cmd_test(stack, args.db, unknown + args.pytest_args)
         argv = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
         return cmd_run(stack, args.ini, args.db, argv)
     except KeyboardInterrupt:

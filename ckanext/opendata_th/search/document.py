@@ -23,6 +23,9 @@ WEIGHT_A = ("title", "name")
 WEIGHT_B = ("tags", "groups", "organization")
 WEIGHT_C = ("notes", "res_name", "res_description")
 STORED_APART = ("data_dict", "validated_data_dict")
+# Longer values are not kept for exact matching and facets (Solr's string
+# fields are for short values; long text is searched through its words).
+MAX_TERM_LENGTH = 500
 
 
 def as_strings(value: Any) -> list[str]:
@@ -50,7 +53,8 @@ def _joined(doc: dict[str, Any], names: tuple[str, ...]) -> str:
 
 def build_row(doc: dict[str, Any]) -> dict[str, Any]:
     """The column values for one search document."""
-    terms: dict[str, list[str]] = {}
+    term_fields: list[str] = []
+    term_values: list[str] = []
     lex: dict[str, list[str]] = {}
     rest: list[str] = []
     weighted = set(WEIGHT_A + WEIGHT_B + WEIGHT_C)
@@ -60,9 +64,13 @@ def build_row(doc: dict[str, Any]) -> dict[str, Any]:
         values = as_strings(value)
         if not values:
             continue
-        terms[key] = values
         if sql.is_text_field(key):
             lex[key] = sorted({lexeme for v in values for lexeme in text.lexemes(v)})
+        else:
+            for v in dict.fromkeys(values):
+                if len(v) <= MAX_TERM_LENGTH:
+                    term_fields.append(key)
+                    term_values.append(v)
         if key not in NOT_TEXT and key not in weighted and not key.endswith("_date"):
             rest.extend(values)
     vector = text.tsvector_literal([
@@ -80,11 +88,14 @@ def build_row(doc: dict[str, Any]) -> dict[str, Any]:
         "state": doc.get("state"),
         "capacity": doc.get("capacity"),
         "dataset_type": doc.get("dataset_type"),
+        "organization": doc.get("organization"),
+        "owner_org": doc.get("owner_org"),
         "permission_labels": list(doc.get("permission_labels") or []),
         "title_string": doc.get("title_string"),
         "metadata_modified": doc.get("metadata_modified"),
         "metadata_created": doc.get("metadata_created"),
-        "terms": json.dumps(terms, ensure_ascii=False),
+        "term_fields": term_fields,
+        "term_values": term_values,
         "lex": json.dumps(lex, ensure_ascii=False),
         "fields": json.dumps(fields, ensure_ascii=False, default=str),
         "search_vector": vector,

@@ -38,41 +38,64 @@ _RESOURCE_FIELDS = (("name", "res_name"), ("description", "res_description"),
 
 _UPSERT = sa.text(f"""
     INSERT INTO {schema.TABLE} (index_id, id, name, site_id, state, capacity,
-        dataset_type, permission_labels, title_string, metadata_modified,
-        metadata_created, indexed_ts, terms, lex, fields, search_vector,
+        dataset_type, organization, owner_org, permission_labels, title_string, metadata_modified,
+        metadata_created, indexed_ts, lex, fields, search_vector,
         data_dict, validated_data_dict)
     VALUES (:index_id, :id, :name, :site_id, :state, :capacity, :dataset_type,
-        :permission_labels, :title_string, :metadata_modified, :metadata_created,
-        now(), CAST(:terms AS jsonb), CAST(:lex AS jsonb), CAST(:fields AS jsonb),
+        :organization, :owner_org, :permission_labels, :title_string, :metadata_modified, :metadata_created,
+        now(), CAST(:lex AS jsonb), CAST(:fields AS jsonb),
         CAST(:search_vector AS tsvector), :data_dict, :validated_data_dict)
     ON CONFLICT (index_id) DO UPDATE SET
         id = EXCLUDED.id, name = EXCLUDED.name, site_id = EXCLUDED.site_id,
         state = EXCLUDED.state, capacity = EXCLUDED.capacity,
-        dataset_type = EXCLUDED.dataset_type,
+        dataset_type = EXCLUDED.dataset_type, organization = EXCLUDED.organization,
+        owner_org = EXCLUDED.owner_org,
         permission_labels = EXCLUDED.permission_labels,
         title_string = EXCLUDED.title_string,
         metadata_modified = EXCLUDED.metadata_modified,
         metadata_created = EXCLUDED.metadata_created, indexed_ts = now(),
-        terms = EXCLUDED.terms, lex = EXCLUDED.lex, fields = EXCLUDED.fields,
+        lex = EXCLUDED.lex, fields = EXCLUDED.fields,
         search_vector = EXCLUDED.search_vector, data_dict = EXCLUDED.data_dict,
         validated_data_dict = EXCLUDED.validated_data_dict
+    RETURNING doc_no
+""")
+_CLEAR_TERMS = sa.text(f"DELETE FROM {schema.TERMS} WHERE doc_no = :doc_no")
+_INSERT_TERMS = sa.text(f"""
+    INSERT INTO {schema.TERMS} (doc_no, field, value)
+    SELECT :doc_no, f, v FROM unnest(CAST(:term_fields AS text[]),
+                                     CAST(:term_values AS text[])) AS t(f, v)
 """)
 
 
-def write(statement: sa.sql.elements.TextClause, params: Any = None) -> None:
-    """Run one write on its own committed connection, creating the table
-    if it is missing."""
+def _with_table(work) -> None:
+    """Run ``work(connection)`` in one committed transaction of its own,
+    creating the tables first if they are missing."""
     engine = model.meta.engine
     for attempt in (1, 2):
         try:
             with engine.begin() as connection:
-                connection.execute(statement, params or {})
+                work(connection)
             return
         except sa.exc.ProgrammingError as error:
             if attempt == 2 or "does not exist" not in str(error.orig):
                 raise SearchIndexError(f"PostgreSQL search index: {error.orig}")
             with engine.begin() as connection:
                 schema.ensure_schema(connection)
+
+
+def write(statement: sa.sql.elements.TextClause, params: Any = None) -> None:
+    """Run one write statement on its own committed connection."""
+    _with_table(lambda connection: connection.execute(statement, params or {}))
+
+
+def store(rows: list[dict[str, Any]]) -> None:
+    """Insert or replace search documents and their exact-value terms."""
+    def work(connection) -> None:
+        for row in rows:
+            doc_no = connection.execute(_UPSERT, row).scalar()
+            connection.execute(_CLEAR_TERMS, {"doc_no": doc_no})
+            connection.execute(_INSERT_TERMS, {**row, "doc_no": doc_no})
+    _with_table(work)
 
 
 class PostgresPackageSearchIndex(PackageSearchIndex):
@@ -100,15 +123,23 @@ class PostgresPackageSearchIndex(PackageSearchIndex):
         if defer_commit:
             PostgresPackageSearchIndex._pending.append(row)
             if len(PostgresPackageSearchIndex._pending) >= 500:
-                self.commit()
+                rows, PostgresPackageSearchIndex._pending = PostgresPackageSearchIndex._pending, []
+                store(rows)
             return
-        write(_UPSERT, row)
+        store([row])
         log.debug("Indexed %s", doc.get("name"))
 
     def commit(self) -> None:
+        """Store documents deferred by a rebuild, then refresh the planner's
+        statistics, which a bulk load leaves stale."""
         rows, PostgresPackageSearchIndex._pending = PostgresPackageSearchIndex._pending, []
         if rows:
-            write(_UPSERT, rows)
+            store(rows)
+            self.analyze()
+
+    @staticmethod
+    def analyze() -> None:
+        write(sa.text(f"ANALYZE {schema.TABLE}; ANALYZE {schema.TERMS}"))
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
         reference = pkg_dict.get("id")

@@ -107,11 +107,15 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
                       params)[0].n
         results: list[Any] = []
         if rows_wanted > 0 and start < count:
-            rows = _read(
-                f"SELECT fields, data_dict, validated_data_dict FROM {schema.TABLE} "
-                f"WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset",
-                {**params, "limit": rows_wanted, "offset": start})
-            results = [_select(_document(row), fl) for row in rows]
+            # order narrow rows first, then read the wide columns of one page
+            page = [row.index_id for row in _read(
+                f"SELECT index_id FROM {schema.TABLE} WHERE {where} "
+                f"ORDER BY {order} LIMIT :limit OFFSET :offset",
+                {**params, "limit": rows_wanted, "offset": start})]
+            wide = {row.index_id: row for row in _read(
+                f"SELECT index_id, fields, data_dict, validated_data_dict "
+                f"FROM {schema.TABLE} WHERE index_id = ANY(:page)", {"page": page})}
+            results = [_select(_document(wide[index_id]), fl) for index_id in page]
         self.count = count
         self.results = _shape_results(results, fl)
         self.facets = self._facets(query, where, params)
@@ -151,17 +155,21 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         limit = _int(query.get("facet.limit", config.get("search.facets.limit")),
                      "facet.limit")
         mincount = _int(query.get("facet.mincount", 1), "facet.mincount")
+        # one pass over the matching rows for every facet field
+        rows = _read(
+            f"SELECT field, value, count(*) AS n FROM {schema.TERMS} "
+            f"WHERE field = ANY(CAST(:facet_fields AS text[])) AND doc_no IN "
+            f"(SELECT doc_no FROM {schema.TABLE} WHERE {where}) "
+            f"GROUP BY field, value HAVING count(*) >= :mincount",
+            {**params, "facet_fields": list(fields), "mincount": mincount})
+        counted: dict[str, list[tuple[str, int]]] = {name: [] for name in fields}
+        for row in rows:
+            counted[row.field].append((row.value, row.n))
         facets: dict[str, dict[str, int]] = {}
-        for name in fields:
-            rows = _read(
-                f"SELECT v.value, count(*) AS n FROM {schema.TABLE}, "
-                f"jsonb_array_elements_text(terms -> :facet_field) AS v(value) "
-                f"WHERE {where} GROUP BY v.value HAVING count(*) >= :mincount "
-                f"ORDER BY n DESC, v.value COLLATE \"C\" ASC"
-                + (" LIMIT :facet_limit" if limit >= 0 else ""),
-                {**params, "facet_field": name, "mincount": mincount,
-                 "facet_limit": limit})
-            facets[name] = {row.value: row.n for row in rows}
+        for name, values in counted.items():
+            # Solr's order: most frequent first, then by value
+            values.sort(key=lambda item: (-item[1], item[0]))
+            facets[name] = dict(values if limit < 0 else values[:limit])
         return facets
 
 

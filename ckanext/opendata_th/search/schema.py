@@ -1,4 +1,11 @@
-"""The table that holds one search document per dataset.
+"""The tables of the PostgreSQL search index.
+
+``opendata_th_search_doc`` holds one row per dataset: the columns CKAN
+filters and sorts on, the dataset's words (a weighted tsvector), the lexemes
+of each text field, and what CKAN reads back (the stored fields and the raw
+and validated dataset dicts). ``opendata_th_search_term`` is the inverted
+index of exact values (Solr's string fields): one row per (field, value) of
+each document, used for ``field:value`` filters, ranges and facet counts.
 
 ``ensure_schema`` is the single definition: the alembic migration runs it,
 and the index runs it again if the table has gone (for instance after a test
@@ -7,22 +14,25 @@ suite dropped every table), so the index never fails for want of it.
 from __future__ import annotations
 
 TABLE = "opendata_th_search_doc"
+TERMS = "opendata_th_search_term"
 
 DDL = f"""
 CREATE TABLE IF NOT EXISTS {TABLE} (
     index_id text PRIMARY KEY,
+    doc_no bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
     id text NOT NULL,
     name text,
     site_id text NOT NULL,
     state text,
     capacity text,
     dataset_type text,
+    organization text,
+    owner_org text,
     permission_labels text[] NOT NULL DEFAULT '{{}}',
     title_string text,
     metadata_modified timestamptz,
     metadata_created timestamptz,
     indexed_ts timestamptz NOT NULL DEFAULT now(),
-    terms jsonb NOT NULL,
     lex jsonb NOT NULL,
     fields jsonb NOT NULL,
     search_vector tsvector NOT NULL,
@@ -33,13 +43,20 @@ CREATE INDEX IF NOT EXISTS {TABLE}_id_idx ON {TABLE} (id);
 CREATE INDEX IF NOT EXISTS {TABLE}_name_idx ON {TABLE} (name);
 CREATE INDEX IF NOT EXISTS {TABLE}_site_state_idx ON {TABLE} (site_id, state);
 CREATE INDEX IF NOT EXISTS {TABLE}_modified_idx ON {TABLE} (metadata_modified);
+CREATE INDEX IF NOT EXISTS {TABLE}_organization_idx ON {TABLE} (organization);
 CREATE INDEX IF NOT EXISTS {TABLE}_labels_idx ON {TABLE} USING gin (permission_labels);
-CREATE INDEX IF NOT EXISTS {TABLE}_terms_idx ON {TABLE} USING gin (terms jsonb_path_ops);
+CREATE TABLE IF NOT EXISTS {TERMS} (
+    doc_no bigint NOT NULL REFERENCES {TABLE} (doc_no) ON DELETE CASCADE,
+    field text NOT NULL,
+    value text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS {TERMS}_field_value_idx ON {TERMS} (field, value, doc_no);
+CREATE INDEX IF NOT EXISTS {TERMS}_doc_idx ON {TERMS} (doc_no);
 CREATE INDEX IF NOT EXISTS {TABLE}_lex_idx ON {TABLE} USING gin (lex jsonb_path_ops);
 CREATE INDEX IF NOT EXISTS {TABLE}_vector_idx ON {TABLE} USING gin (search_vector);
 """
 
-DROP = f"DROP TABLE IF EXISTS {TABLE}"
+DROP = f"DROP TABLE IF EXISTS {TERMS}; DROP TABLE IF EXISTS {TABLE}"
 
 
 def ensure_schema(connection) -> None:

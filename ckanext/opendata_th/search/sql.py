@@ -5,7 +5,8 @@ SQLAlchemy's ``text()``), and imports nothing from CKAN.
 
 The table (see the migration) keeps, per dataset:
 
-``terms``   jsonb ``{field: [exact string values]}`` -- Solr's string fields
+``opendata_th_search_term`` (doc_no, field, value) -- the exact values of
+            Solr's string fields, one row each
 ``lex``     jsonb ``{field: [lexemes]}`` for the tokenized text fields
 ``search_vector``  weighted tsvector of everything (Solr's ``text`` field)
 ``metadata_modified`` / ``metadata_created`` / ``indexed_ts`` timestamps
@@ -21,12 +22,16 @@ from typing import Any, Optional
 from dateutil.relativedelta import relativedelta
 
 from . import lucene, text
+from .schema import TABLE, TERMS
 
 # Fields that CKAN's Solr schema tokenizes (type text / textgen).
 TEXT_FIELDS = frozenset({"title", "notes", "author", "maintainer", "res_name",
                          "res_description", "urls"})
 TEXT_FIELD_PREFIXES = ("extras_", "res_extras_")
 TIMESTAMP_COLUMNS = frozenset({"metadata_modified", "metadata_created", "indexed_ts"})
+# Single-valued fields that also have a column of their own (fast filters).
+TEXT_COLUMNS = frozenset({"id", "name", "site_id", "state", "capacity", "dataset_type",
+                          "organization", "owner_org"})
 NUMERIC_SORT_FIELDS = frozenset({"views_recent", "views_total", "num_resources",
                                  "num_tags"})
 DEFAULT_QF = "name^4 title^4 tags^2 groups^2 text"
@@ -124,9 +129,13 @@ class Compiler:
         if name == "text":
             return self._text(term, positive)
         if term.kind == "exists":
-            if name in TIMESTAMP_COLUMNS:
+            if name in TIMESTAMP_COLUMNS or name in TEXT_COLUMNS:
                 return f"{name} IS NOT NULL"
-            return f"(terms ? {self.param(name)})"
+            if is_text_field(name):
+                return f"(lex ? {self.param(name)})"
+            return self._has_term(name, "TRUE")
+        if name in TEXT_COLUMNS and term.kind in ("term", "phrase"):
+            return f"{name} = {self.param(term.value)}"
         if name in TIMESTAMP_COLUMNS:
             if term.kind != "term" and term.kind != "phrase":
                 raise QueryError(f"Wildcards are not supported on {name}")
@@ -135,19 +144,27 @@ class Compiler:
         if term.kind in ("prefix", "wildcard"):
             pattern = (lucene.wildcard_to_like(term.value) if term.kind == "wildcard"
                        else _like_prefix(term.value))
-            column = "lex" if is_text_field(name) and term.kind == "prefix" else "terms"
-            if column == "lex":
-                pattern = _like_prefix(text.lexemes(term.value)[-1]) \
-                    if text.lexemes(term.value) else pattern
-            return (f"EXISTS (SELECT 1 FROM jsonb_array_elements_text("
-                    f"{column} -> {self.param(name)}) AS v(value) "
-                    f"WHERE v.value LIKE {self.param(pattern)})")
+            if is_text_field(name):
+                words = text.lexemes(term.value)
+                if term.kind != "prefix" or not words:
+                    raise QueryError(f"Only a trailing * is supported on the text field {name}")
+                return (f"EXISTS (SELECT 1 FROM jsonb_array_elements_text("
+                        f"lex -> {self.param(name)}) AS v(value) "
+                        f"WHERE v.value LIKE {self.param(_like_prefix(words[-1]))})")
+            if name in TEXT_COLUMNS:
+                return f"{name} LIKE {self.param(pattern)}"
+            return self._has_term(name, f"value LIKE {self.param(pattern)}")
         if is_text_field(name):
             words = text.lexemes(term.value)
             if not words:
                 return "TRUE"
             return f"lex @> CAST({self.param(json.dumps({name: words}))} AS jsonb)"
-        return f"terms @> CAST({self.param(json.dumps({name: [term.value]}))} AS jsonb)"
+        return self._has_term(name, f"value = {self.param(term.value)}")
+
+    def _has_term(self, name: str, condition: str) -> str:
+        """Documents with a value of ``name`` that meets ``condition``."""
+        return (f"doc_no IN (SELECT doc_no FROM {TERMS} "
+                f"WHERE field = {self.param(name)} AND {condition})")
 
     def _range(self, node: lucene.Range) -> str:
         name = node.field
@@ -160,11 +177,10 @@ class Compiler:
             if node.high is not None:
                 conditions.append(f"{name} {high_op} {self.param(parse_moment(node.high, self.now))}")
             return "(" + " AND ".join(conditions) + ")"
-        values = f"jsonb_array_elements_text(terms -> {self.param(name)}) AS v(value)"
         bounds = [b for b in (node.low, node.high) if b is not None]
         if bounds and all(_is_number(b) for b in bounds):
-            value = "CAST(v.value AS numeric)"
-            guard = r"v.value ~ '^-?[0-9]+(\.[0-9]+)?$'"
+            value = "CAST(value AS numeric)"
+            guard = r"value ~ '^-?[0-9]+(\.[0-9]+)?$'"
             conditions = [guard]
             if node.low is not None:
                 conditions.append(f"{value} {low_op} {self.param(float(node.low))}")
@@ -174,16 +190,16 @@ class Compiler:
             # dates are stored as ISO 8601 UTC strings, which sort as text
             conditions = ["TRUE"]
             if node.low is not None:
-                conditions.append(f"v.value {low_op} {self.param(iso(parse_moment(node.low, self.now)))}")
+                conditions.append(f"value {low_op} {self.param(iso(parse_moment(node.low, self.now)))}")
             if node.high is not None:
-                conditions.append(f"v.value {high_op} {self.param(iso(parse_moment(node.high, self.now)))}")
+                conditions.append(f"value {high_op} {self.param(iso(parse_moment(node.high, self.now)))}")
         else:
             conditions = ["TRUE"]
             if node.low is not None:
-                conditions.append(f"v.value COLLATE \"C\" {low_op} {self.param(node.low)}")
+                conditions.append(f"value COLLATE \"C\" {low_op} {self.param(node.low)}")
             if node.high is not None:
-                conditions.append(f"v.value COLLATE \"C\" {high_op} {self.param(node.high)}")
-        return f"EXISTS (SELECT 1 FROM {values} WHERE {' AND '.join(conditions)})"
+                conditions.append(f"value COLLATE \"C\" {high_op} {self.param(node.high)}")
+        return self._has_term(name, " AND ".join(conditions))
 
 
 def _qf_fields(qf: Optional[str]) -> Optional[list[str]]:
@@ -287,11 +303,13 @@ def order_by(sort: Optional[str], compiler: Compiler, rank_sql: Optional[str]) -
             expr = name
         elif name == "title_string":
             expr = "title_string"
-        elif name in NUMERIC_SORT_FIELDS:
-            expr = (f"CASE WHEN (terms -> {compiler.param(name)} ->> 0) ~ '^-?[0-9.]+$' "
-                    f"THEN CAST(terms -> {compiler.param(name)} ->> 0 AS numeric) END")
+        elif name in TEXT_COLUMNS:
+            expr = name
         else:
-            expr = f"(terms -> {compiler.param(name)} ->> 0)"
+            value = (f"(SELECT min(t.value) FROM {TERMS} t WHERE t.doc_no = {TABLE}.doc_no "
+                     f"AND t.field = {compiler.param(name)})")
+            expr = (f"CASE WHEN {value} ~ '^-?[0-9.]+$' THEN CAST({value} AS numeric) END"
+                    if name in NUMERIC_SORT_FIELDS else value)
         items.append(f"{expr} {direction} {nulls}")
     items.append("index_id ASC")
     return ", ".join(items)

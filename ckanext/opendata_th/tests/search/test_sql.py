@@ -34,8 +34,14 @@ def compile_(query, **kwargs):
 
 def test_string_fields_match_exact_values():
     where, compiler = compile_("tags:Economy")
-    assert where == "terms @> CAST(:p0 AS jsonb)"
-    assert compiler.params == {"p0": '{"tags": ["Economy"]}'}
+    assert where == ("doc_no IN (SELECT doc_no FROM opendata_th_search_term "
+                     "WHERE field = :p1 AND value = :p0)")
+    assert compiler.params == {"p0": "Economy", "p1": "tags"}
+
+
+def test_single_valued_fields_use_their_columns():
+    where, compiler = compile_("state:active AND organization:agency-1")
+    assert where == "(state = :p0 AND organization = :p1)"
 
 
 def test_text_fields_match_words():
@@ -58,7 +64,7 @@ def test_date_range_on_timestamp_column():
 
 def test_numeric_range_compares_numbers():
     where, compiler = compile_("num_resources:[2 TO 10}")
-    assert "CAST(v.value AS numeric) >= :p1" in where and "< :p2" in where
+    assert "CAST(value AS numeric) >= :p0" in where and "< :p1" in where
 
 
 def test_custom_qf_searches_the_named_fields():
