@@ -37,3 +37,7 @@ clean-dev:
 # PostgreSQL search backend; prints the pass count.
 conformance: install
 	scripts/conformance.sh
+
+# Search backend and dataset overhead benchmarks; print their figures.
+benchmark: install
+	$(BIN)/python scripts/devstack.py run --db ckan_bench -- $(BIN)/python benchmarks/search.py
