@@ -28,6 +28,7 @@ serve: install
 	$(BIN)/python scripts/devstack.py serve
 
 test: install
+	@scripts/system-deps.sh --browser $(PYTHON)
 	$(BIN)/python scripts/devstack.py test $(PYTEST_ARGS)
 
 clean-dev:
@@ -41,3 +42,4 @@ conformance: install
 # Search backend and dataset overhead benchmarks; print their figures.
 benchmark: install
 	$(BIN)/python scripts/devstack.py run --db ckan_bench -- $(BIN)/python benchmarks/search.py
+	$(BIN)/python scripts/devstack.py run --db ckan_bench -- $(BIN)/python benchmarks/dataset_overhead.py

@@ -3,9 +3,17 @@
 # a C compiler, Python headers and libpq headers (psycopg2 is built from
 # source) and libmagic (python-magic). Installs what is missing with apt when
 # run as root on Debian/Ubuntu; otherwise prints the command to run.
+# With --browser it also checks Debian's Chromium, which the browser tests
+# drive (Playwright uses it; it never downloads a browser of its own).
 set -u
+browser=no
+if [ "${1:-}" = "--browser" ]; then browser=yes; shift; fi
 python=${1:-python3}
 missing=()
+if [ $browser = yes ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  fc-list 2>/dev/null | grep -qi 'thai\|loma\|garuda\|tlwg' || missing+=(fonts-tlwg-loma-otf)
+fi
 command -v gcc >/dev/null 2>&1 || missing+=(build-essential)
 command -v pg_config >/dev/null 2>&1 || missing+=(libpq-dev)
 include=$("$python" -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)

@@ -34,7 +34,9 @@ _COMMON: dict[str, Any] = {
     "accessible_condition": "ไม่มีการจำกัดการเข้าถึงข้อมูล",
     "data_language": ["ไทย", "อังกฤษ"],
     "data_format": ["CSV"],
-    "license_id": "odc-by",
+    "license_id": "Open Data Common",
+    "opendata_attest_complete": "True",
+    "opendata_attest_primary": "True",
 }
 
 DATASETS: list[dict[str, Any]] = [
@@ -54,7 +56,6 @@ DATASETS: list[dict[str, Any]] = [
         "update_frequency_unit": "เดือน",
         "update_frequency_interval": "1",
         "geo_coverage": "ประเทศ",
-        "created_date": "2024-01-31",
         "last_updated_date": "2025-12-31",
         "first_year_of_data": "2567",
         "last_year_of_data": "2568",
@@ -89,7 +90,6 @@ DATASETS: list[dict[str, Any]] = [
         "update_frequency_unit": "ปี",
         "update_frequency_interval": "1",
         "geo_coverage": "จังหวัด",
-        "created_date": "2023-10-01",
         "last_updated_date": "2025-10-15",
         "first_year_of_data": "2566",
         "last_year_of_data": "2568",
@@ -196,6 +196,9 @@ DATASETS: list[dict[str, Any]] = [
         "reference_period": "2567",
         "data_release_date": "2024-06-01",
         "data_source": "data.go.th",
+        # a sample copied from data.go.th: neither complete nor primary
+        "opendata_attest_complete": "False",
+        "opendata_attest_primary": "False",
         "resources": [
             {
                 "file": "tambon_latlong.csv",

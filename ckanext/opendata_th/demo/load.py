@@ -9,6 +9,7 @@ import json
 import mimetypes
 from typing import Any
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import lookup_package_plugin
 from werkzeug.datastructures import FileStorage
@@ -25,9 +26,14 @@ def _site_context() -> dict[str, Any]:
 
 
 def _schema_keys() -> set[str]:
-    """Top-level keys that the active dataset schema keeps."""
+    """Top-level keys that the active dataset schema keeps: CKAN's own, and
+    the scheming schema's fields when ckanext-scheming is enabled."""
     plugin = lookup_package_plugin("dataset")
-    return set(plugin.create_package_schema().keys())
+    keys = set(plugin.create_package_schema().keys())
+    if p.plugin_loaded("scheming_datasets"):
+        schema = tk.get_action("scheming_dataset_schema_show")({}, {"type": "dataset"})
+        keys.update(field["field_name"] for field in schema["dataset_fields"])
+    return keys
 
 
 def package_dict_for(dataset: dict[str, Any], owner_org: str,

@@ -2,19 +2,43 @@
 
 Error messages carry Thai and English together, so an API client, a Thai
 publisher and an English-speaking sysadmin all read the same clear text.
+
+The ``opendata_th_*`` validators serve the national dataset schema
+(schemas/dataset.yaml); the rules themselves live in
+:mod:`ckanext.opendata_th.playbook.national_schema`.
 """
 from __future__ import annotations
 
+import json
 import re
-from typing import Any
+from typing import Any, Callable, NoReturn
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["tag_name_validator"]
+from ckanext.opendata_th.playbook import national_schema
+from ckanext.opendata_th.playbook.national_schema import SchemaError
+
+__all__ = [
+    "tag_name_validator",
+    "opendata_th_field_rules",
+    "opendata_th_choice",
+    "opendata_th_multiple_choice",
+    "opendata_th_classification",
+    "opendata_th_accessible_condition",
+    "opendata_th_be_year",
+    "opendata_th_date",
+    "opendata_th_time_of_day",
+    "opendata_th_interval",
+    "opendata_th_email",
+    "opendata_th_dataset_name",
+    "opendata_th_tag_string",
+]
 
 # Thai letters include combining vowels and tone marks (Unicode category Mn),
 # which CKAN's core tag validator (\w only) rejects.
 _TAG = re.compile(r"[\w\u0e00-\u0e7f \-.]*$", re.UNICODE)
+
+Key = tuple[Any, ...]
 
 
 def bilingual(thai: str, english: str) -> str:
@@ -30,3 +54,141 @@ def tag_name_validator(value: Any, context: dict[str, Any]) -> Any:
             f'Tag "{value}" can only contain letters, digits, spaces, '
             f'hyphens ("-"), underscores ("_") or dots (".")'))
     return value
+
+
+# -- the national schema ------------------------------------------------------
+
+def _field(key: Key) -> national_schema.Field:
+    level = "resource" if key[0] == "resources" else "dataset"
+    return national_schema.FIELDS[level][key[-1]]
+
+
+def _value(data: dict[Key, Any], key: Key) -> Any:
+    value = data.get(key)
+    return None if value is tk.missing else value
+
+
+def _fail(key: Key, errors: dict[Key, list[str]], error: SchemaError) -> NoReturn:
+    errors[key].append(bilingual(error.message_th, error.message_en))
+    raise tk.StopOnError
+
+
+def _convert(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+             parse: Callable[[Any], Any]) -> None:
+    try:
+        data[key] = parse(data[key])
+    except SchemaError as error:
+        _fail(key, errors, error)
+
+
+def opendata_th_field_rules(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+                            context: dict[str, Any]) -> None:
+    """First validator of every national field: drops the field when it does
+    not apply to the dataset's data_type, and stops at an empty value, with an
+    error when the schema requires the field here."""
+    field = _field(key)
+    data_type = _value(data, ("data_type",))
+    if not national_schema.applies(field, data_type):
+        data.pop(key, None)
+        raise tk.StopOnError
+    value = _value(data, key)
+    if not national_schema.is_empty(value):
+        return
+    siblings = {name: _value(data, key[:-1] + (name,)) for name in national_schema.FIELDS[field.level]}
+    error = national_schema.missing_value_error(field, data_type, siblings)
+    if error is not None:
+        _fail(key, errors, error)
+    if value is None:
+        data.pop(key, None)
+    raise tk.StopOnError
+
+
+def opendata_th_choice(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+                       context: dict[str, Any]) -> None:
+    """One of the field's choices."""
+    _convert(key, data, errors, lambda value: national_schema.check_choice(_field(key), value))
+
+
+def opendata_th_multiple_choice(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+                                context: dict[str, Any]) -> None:
+    """Choices stored as a JSON list, as thai_gdc (ckanext-scheming) stores them."""
+    _convert(key, data, errors,
+             lambda value: json.dumps(national_schema.check_choices(_field(key), value)))
+
+
+def opendata_th_classification(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+                               context: dict[str, Any]) -> None:
+    """A data_classification level that the data_category allows."""
+    category = _value(data, ("data_category",))
+    try:
+        national_schema.check_classification(category, data[key])
+    except SchemaError as error:
+        _fail(key, errors, error)
+
+
+def opendata_th_accessible_condition(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+                                     context: dict[str, Any]) -> None:
+    """Public data with no access condition: "ไม่มีการจำกัดการเข้าถึงข้อมูล"."""
+    data[key] = national_schema.default_accessible_condition(
+        _value(data, ("data_category",)), _value(data, key))
+
+
+def opendata_th_be_year(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+                        context: dict[str, Any]) -> None:
+    """A Buddhist Era year ("2568"; Thai digits are normalised)."""
+    _convert(key, data, errors, lambda value: national_schema.parse_be_year(_field(key), value))
+
+
+def opendata_th_date(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+                     context: dict[str, Any]) -> None:
+    """An ISO Gregorian date, YYYY-MM-DD."""
+    _convert(key, data, errors, lambda value: national_schema.parse_date(_field(key), value))
+
+
+def opendata_th_time_of_day(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+                            context: dict[str, Any]) -> None:
+    """A time of day, HH:MM."""
+    _convert(key, data, errors, lambda value: national_schema.parse_time_of_day(_field(key), value))
+
+
+def opendata_th_interval(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+                         context: dict[str, Any]) -> None:
+    """update_frequency_interval: a positive whole number ("๓" -> "3")."""
+    _convert(key, data, errors, national_schema.parse_interval)
+
+
+def opendata_th_email(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+                      context: dict[str, Any]) -> None:
+    """CKAN's email rule with a bilingual message."""
+    try:
+        tk.get_validator("email_validator")(data[key], context)
+    except tk.Invalid:
+        field = _field(key)
+        _fail(key, errors, SchemaError(
+            f"{field.label_th} “{data[key]}” ไม่ใช่อีเมลที่ถูกต้อง",
+            f"{field.label_en} “{data[key]}” is not a valid email address"))
+
+
+def opendata_th_dataset_name(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+                             context: dict[str, Any]) -> None:
+    """At most 70 characters, as the national catalogs allow."""
+    _convert(key, data, errors, national_schema.check_dataset_name)
+
+
+def opendata_th_tag_string(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+                           context: dict[str, Any]) -> None:
+    """CKAN's tag_string_convert (comma-separated tags into ``tags``) with Thai
+    tags allowed, and at least one tag given here or in ``tags`` (thai_gdc
+    requires one). CKAN's own converter calls its core tag_name_validator
+    directly, which refuses Thai vowels and tone marks."""
+    value = _value(data, key)
+    tags = national_schema.selected(value.split(",") if isinstance(value, str) else value)
+    given = [k for k in data if len(k) == 3 and k[0] == "tags"]
+    if not tags and not any(k[-1] == "name" and not national_schema.is_empty(_value(data, k)) for k in given):
+        _fail(key, errors, SchemaError("กรุณาระบุคำสำคัญอย่างน้อยหนึ่งคำ", "At least one tag is required"))
+    first = max((int(k[1]) for k in given), default=-1) + 1
+    for number, tag in enumerate(tags, start=first):
+        data[("tags", number, "name")] = tag
+    for tag in tags:
+        tk.get_validator("tag_length_validator")(tag, context)
+        tag_name_validator(tag, context)

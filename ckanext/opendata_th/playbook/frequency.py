@@ -236,3 +236,29 @@ def last_update_of(dataset: Mapping[str, Any]) -> dt.datetime | None:
     if found:
         return max(found)
     return parse_iso_datetime(dataset.get("metadata_modified"))
+
+
+def parse_update_time(value: object) -> dt.time | None:
+    """The expected update time of day ("HH:MM", Thai digits allowed), or None."""
+    try:
+        return dt.time.fromisoformat(str(value).strip().translate(THAI_DIGITS)) if value else None
+    except ValueError:
+        return None
+
+
+def due_of(dataset: Mapping[str, Any], *, holidays: frozenset[dt.date] = frozenset()) -> dt.datetime | None:
+    """The next due moment of a CKAN dataset dict, from its frequency fields and
+    its last update; None when it has no due date or its frequency is unreadable."""
+    last = last_update_of(dataset)
+    if last is None:
+        return None
+    try:
+        return next_due(
+            last,
+            parse_unit(dataset.get("update_frequency_unit")),
+            parse_interval(dataset.get("update_frequency_interval")),
+            update_time=parse_update_time(dataset.get("update_frequency_time")),
+            holidays=holidays,
+        )
+    except FrequencyError:
+        return None

@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 from ckanext.opendata_th.playbook import frequency
 from ckanext.opendata_th.playbook.dates import (
-    THAI_DIGITS,
     format_date_en,
     format_date_th,
     format_datetime_en,
@@ -289,13 +288,6 @@ def _moment_en(moment: dt.datetime) -> str:
     return format_datetime_en(moment) if moment.time() != dt.time() else format_date_en(moment)
 
 
-def _update_time(value: object) -> dt.time | None:
-    try:
-        return dt.time.fromisoformat(str(value).strip().translate(THAI_DIGITS)) if value else None
-    except ValueError:
-        return None
-
-
 def _timely(dataset: Mapping[str, Any], now: dt.datetime, holidays: frozenset[dt.date]) -> PropertyResult:
     """Not overdue against the update frequency and the last update."""
     key = "timely"
@@ -328,7 +320,7 @@ def _timely(dataset: Mapping[str, Any], now: dt.datetime, holidays: frozenset[dt
         )], set_frequency)
     try:
         due = frequency.next_due(
-            last, unit, interval, update_time=_update_time(dataset.get(UPDATE_TIME_FIELD)), holidays=holidays,
+            last, unit, interval, update_time=frequency.parse_update_time(dataset.get(UPDATE_TIME_FIELD)), holidays=holidays,
         )
     except frequency.FrequencyError as error:
         return _result(key, NEEDS_ATTESTATION, [Bilingual(error.message_th, error.message_en)], set_frequency)

@@ -63,12 +63,16 @@ class PostgresPackageSearchQuery(PackageSearchQuery):
         return [row.id for row in rows]
 
     def get_index(self, reference: str) -> dict[str, Any]:
-        rows = _read(f"SELECT fields, data_dict, validated_data_dict FROM {schema.TABLE} "
-                     "WHERE site_id = :site AND (name = :ref OR id = :ref) LIMIT 1",
-                     {"site": config.get("ckan.site_id"), "ref": reference})
+        """The stored dataset dicts of one dataset (what ``package_show``
+        reads from the index), without the other indexed fields."""
+        rows = _read(
+            f"SELECT id, name, data_dict, validated_data_dict, to_char(metadata_modified "
+            f"AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') AS metadata_modified "
+            f"FROM {schema.TABLE} WHERE site_id = :site AND (name = :ref OR id = :ref) "
+            "LIMIT 1", {"site": config.get("ckan.site_id"), "ref": reference})
         if not rows:
             raise SearchError(f"Dataset not found in the search index: {reference}")
-        return _document(rows[0])
+        return dict(rows[0]._mapping)
 
     def run(self, query: dict[str, Any], permission_labels: Optional[list[str]] = None,
             **kwargs: Any) -> dict[str, Any]:

@@ -260,3 +260,16 @@ def test_last_update_falls_back_to_metadata_modified_only_when_nothing_else():
     assert f.last_update_of(dataset) == D(2026, 7, 1, 12, 0)
     assert f.last_update_of({"resources": []}) is None
     assert f.last_update_of({}) is None
+
+
+def test_due_of_a_dataset_dict():
+    dataset = {"update_frequency_unit": "เดือน", "update_frequency_interval": "๒",
+               "last_updated_date": "2026-01-31"}
+    assert f.due_of(dataset) == dt.datetime(2026, 3, 31)
+    daily = {"update_frequency_unit": "วันทำการ", "update_frequency_time": "09:30",
+             "last_updated_date": "2026-11-20"}  # a Friday
+    assert f.due_of(daily) == dt.datetime(2026, 11, 23, 9, 30)
+    assert f.due_of({**dataset, "update_frequency_interval": "0"}) is None
+    assert f.due_of({"update_frequency_unit": "ไม่ทราบ",
+                             "last_updated_date": "2026-01-31"}) is None
+    assert f.due_of({"update_frequency_unit": "ปี"}) is None

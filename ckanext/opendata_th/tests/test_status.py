@@ -1,0 +1,186 @@
+"""Due dates, overdue flags and the ten properties on the dataset, through
+CKAN: package_show, package_search facets, the properties action, the
+dataset page, link checks (a real background job) and the CLI."""
+import datetime as dt
+import http.server
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+import ckan.model as model
+from ckan.cli.cli import ckan as ckan_cli
+from ckan.lib import jobs
+from ckan.tests import factories
+from ckan.tests.helpers import call_action
+
+from ckanext.opendata_th.model import LinkCheck, Reminder
+from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+
+
+@pytest.fixture
+def org():
+    return factories.Organization(name="trade-institute")
+
+
+@pytest.fixture
+def sysadmin():
+    return factories.Sysadmin()
+
+
+def create(org, sysadmin, **fields):
+    fields.setdefault("resources", [national_resource()])
+    return call_action("package_create", {"user": sysadmin["name"]},
+                       **national_dataset(owner_org=org["id"], **fields))
+
+
+def yesterday_minus(days):
+    return (dt.date.today() - dt.timedelta(days=days)).isoformat()
+
+
+def test_monthly_dataset_updated_long_ago_is_overdue(org, sysadmin):
+    created = create(org, sysadmin, name="late", update_frequency_unit="เดือน",
+                     update_frequency_interval="1", last_updated_date=yesterday_minus(90))
+    shown = call_action("package_show", id=created["id"])
+    assert shown["opendata_overdue"] is True
+    due = dt.datetime.fromisoformat(shown["opendata_due_date"])
+    assert due < dt.datetime.now()
+    timely = {p["key"]: p for p in shown["opendata_properties"]["properties"]}["timely"]
+    assert timely["status"] == "not_met"
+    assert timely["advice"]["th"] and timely["advice"]["en"]
+
+
+def test_recent_dataset_is_on_schedule_and_never_updated_has_no_due_date(org, sysadmin):
+    create(org, sysadmin, name="fresh", update_frequency_unit="ปี",
+           update_frequency_interval="1", last_updated_date=yesterday_minus(1))
+    create(org, sysadmin, name="static",
+           update_frequency_unit="ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล",
+           update_frequency_interval="")
+    fresh = call_action("package_show", id="fresh")
+    static = call_action("package_show", id="static")
+    assert fresh["opendata_overdue"] is False and fresh["opendata_due_date"]
+    assert static["opendata_due_date"] is None and static["opendata_overdue"] is False
+
+
+def test_overdue_is_a_search_facet_and_filter(org, sysadmin):
+    create(org, sysadmin, name="late", update_frequency_unit="เดือน",
+           update_frequency_interval="1", last_updated_date=yesterday_minus(90))
+    create(org, sysadmin, name="fresh", update_frequency_unit="ปี",
+           update_frequency_interval="1", last_updated_date=yesterday_minus(1))
+    result = call_action("package_search", **{"facet.field": '["opendata_overdue"]'})
+    assert result["facets"]["opendata_overdue"] == {"true": 1, "false": 1}
+    overdue = call_action("package_search", fq="opendata_overdue:true")
+    assert [d["name"] for d in overdue["results"]] == ["late"]
+    assert overdue["results"][0]["opendata_overdue"] is True
+
+
+def test_properties_action_scores_and_explains(org, sysadmin, app):
+    created = create(org, sysadmin, name="scored")
+    result = call_action("opendata_th_properties_show", id=created["name"])
+    assert result["total"] == 10
+    keys = [p["key"] for p in result["properties"]]
+    assert keys == ["complete", "primary", "timely", "accessible", "machine_readable",
+                    "non_discriminatory", "non_proprietary", "license_free", "permanent",
+                    "free_of_charge"]
+    statuses = {p["key"]: p["status"] for p in result["properties"]}
+    assert statuses["machine_readable"] == "met"          # CSV resource
+    assert statuses["accessible"] == "needs_attestation"  # no sync with data.go.th yet
+    assert result["score"] == sum(1 for s in statuses.values() if s == "met")
+    response = app.get("/api/3/action/opendata_th_properties_show",
+                       query_string={"id": "scored"})
+    assert response.status_code == 200
+    assert response.json["result"]["score"] == result["score"]
+
+
+def test_properties_action_unknown_dataset_and_private_dataset(org, sysadmin, app):
+    assert app.get("/api/3/action/opendata_th_properties_show",
+                   query_string={"id": "nope"}).status_code == 404
+    create(org, sysadmin, name="hidden", private=True)
+    assert app.get("/api/3/action/opendata_th_properties_show",
+                   query_string={"id": "hidden"}).status_code == 403
+
+
+def test_pdf_only_dataset_is_not_machine_readable_with_advice(org, sysadmin):
+    created = create(org, sysadmin, name="pdf-only", resources=[
+        {"name": "รายงาน", "url": "http://example.org/report.pdf", "format": "PDF"}])
+    result = call_action("opendata_th_properties_show", id=created["id"])
+    machine = {p["key"]: p for p in result["properties"]}["machine_readable"]
+    assert machine["status"] == "not_met"
+    assert "CSV" in machine["advice"]["en"]
+
+
+def test_dataset_page_shows_the_panel_in_thai(org, sysadmin, app):
+    create(org, sysadmin, name="shown", update_frequency_unit="เดือน",
+           update_frequency_interval="1", last_updated_date=yesterday_minus(90))
+    body = app.get("/dataset/shown").body
+    assert "คุณลักษณะ 10 ประการของข้อมูลเปิด" in body
+    assert "เลยกำหนดปรับปรุง" in body
+    assert "เครื่องอ่านได้" in body
+    english = app.get("/en/dataset/shown").body
+    assert "Ten properties of open data" in english and "Machine-readable" in english
+
+
+class _Answer(http.server.BaseHTTPRequestHandler):
+    def do_HEAD(self):
+        self.send_response(200 if self.path.startswith("/ok") else 404)
+        self.end_headers()
+
+    do_GET = do_HEAD
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def web():
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Answer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.mark.usefixtures("with_test_worker")
+def test_link_check_job_records_answers_and_feeds_permanent(org, sysadmin, web):
+    created = create(org, sysadmin, name="linked", resources=[
+        {"name": "ok", "url": f"{web}/ok.csv", "format": "CSV"},
+        {"name": "gone", "url": f"{web}/gone.csv", "format": "CSV"}])
+    # creating resources queued a real job; run the queue as a worker would
+    jobs.Worker(["default"]).work(burst=True)
+    checks = model.Session.query(LinkCheck).filter_by(package_id=created["id"]).all()
+    assert sorted(c.ok for c in checks) == [False, True]
+    permanent = {p["key"]: p for p in call_action(
+        "opendata_th_properties_show", id="linked")["properties"]}["permanent"]
+    assert permanent["status"] == "not_met"
+
+
+def test_overdue_command_lists_and_remind_mails_once(org, sysadmin, ckan_config, mail_server):
+    create(org, sysadmin, name="late", update_frequency_unit="เดือน",
+           update_frequency_interval="1", last_updated_date=yesterday_minus(90),
+           maintainer_email="owner@agency.example")
+    create(org, sysadmin, name="fresh", update_frequency_unit="ปี",
+           update_frequency_interval="1", last_updated_date=yesterday_minus(1))
+    runner = CliRunner()
+    listed = runner.invoke(ckan_cli, ["-c", ckan_config["__file__"], "opendata-th",
+                                      "overdue", "--org", "trade-institute"])
+    assert listed.exit_code == 0, listed.output
+    assert "late" in listed.output and "fresh" not in listed.output
+
+    first = runner.invoke(ckan_cli, ["-c", ckan_config["__file__"], "opendata-th", "remind"])
+    assert first.exit_code == 0, first.output
+    assert "sent\tlate" in first.output
+    messages = mail_server.get_smtp_messages()
+    assert len(messages) == 1
+    assert messages[0][2] == ["owner@agency.example"]
+    second = runner.invoke(ckan_cli, ["-c", ckan_config["__file__"], "opendata-th", "remind"])
+    assert "already reminded\tlate" in second.output
+    assert len(mail_server.get_smtp_messages()) == 1
+    assert model.Session.query(Reminder).count() == 1
+
+
+def test_overdue_command_unknown_org_is_a_clear_error(ckan_config):
+    result = CliRunner().invoke(ckan_cli, ["-c", ckan_config["__file__"], "opendata-th",
+                                           "overdue", "--org", "no-such-org"])
+    assert result.exit_code != 0
+    assert "Organization not found" in result.output and "ไม่พบหน่วยงาน" in result.output
