@@ -113,13 +113,15 @@ def test_pdf_only_dataset_is_not_machine_readable_with_advice(org, sysadmin):
 
 def test_dataset_page_shows_the_panel_in_thai(org, sysadmin, app):
     create(org, sysadmin, name="shown", update_frequency_unit="เดือน",
-           update_frequency_interval="1", last_updated_date=yesterday_minus(90))
+           update_frequency_interval="1", last_updated_date="2026-01-15")
     body = app.get("/dataset/shown").body
+    assert "15 ม.ค. 2569" in body  # dates for people in the Buddhist Era
     assert "คุณลักษณะ 10 ประการของข้อมูลเปิด" in body
     assert "เลยกำหนดปรับปรุง" in body
     assert "เครื่องอ่านได้" in body
     english = app.get("/en/dataset/shown").body
     assert "Ten properties of open data" in english and "Machine-readable" in english
+    assert "15 Jan 2026" in english
 
 
 class _Answer(http.server.BaseHTTPRequestHandler):
