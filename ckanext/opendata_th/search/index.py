@@ -68,19 +68,12 @@ _INSERT_TERMS = sa.text(f"""
 
 
 def _with_table(work) -> None:
-    """Run ``work(connection)`` in one committed transaction of its own,
-    creating the tables first if they are missing."""
-    engine = model.meta.engine
-    for attempt in (1, 2):
-        try:
-            with engine.begin() as connection:
-                work(connection)
-            return
-        except sa.exc.ProgrammingError as error:
-            if attempt == 2 or "does not exist" not in str(error.orig):
-                raise SearchIndexError(f"PostgreSQL search index: {error.orig}")
-            with engine.begin() as connection:
-                schema.ensure_schema(connection)
+    """Run ``work(connection)`` in one committed transaction of its own
+    (an index write never depends on the caller's transaction)."""
+    try:
+        schema.run(model.meta.engine, work)
+    except sa.exc.ProgrammingError as error:
+        raise SearchIndexError(f"PostgreSQL search index: {error.orig}")
 
 
 def write(statement: sa.sql.elements.TextClause, params: Any = None) -> None:

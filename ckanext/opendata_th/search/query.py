@@ -30,16 +30,10 @@ COLUMN_FIELDS = {"data_dict", "validated_data_dict"}
 
 
 def _read(statement: str, params: dict[str, Any]) -> list[Any]:
-    engine = model.meta.engine
     try:
-        with engine.connect() as connection:
-            return connection.execute(sa.text(statement), params).fetchall()
+        return schema.run(model.meta.engine, lambda connection: connection.execute(
+            sa.text(statement), params).fetchall())
     except sa.exc.ProgrammingError as error:
-        if "does not exist" in str(error.orig) and schema.TABLE in str(error.orig):
-            with engine.begin() as connection:
-                schema.ensure_schema(connection)
-            with engine.connect() as connection:
-                return connection.execute(sa.text(statement), params).fetchall()
         raise SearchError(f"PostgreSQL search failed: {error.orig}")
     except sa.exc.DataError as error:
         raise SearchQueryError(f"Invalid search query: {error.orig}")

@@ -13,6 +13,10 @@ suite dropped every table), so the index never fails for want of it.
 """
 from __future__ import annotations
 
+from typing import Any, Callable
+
+import sqlalchemy as sa
+
 TABLE = "opendata_th_search_doc"
 TERMS = "opendata_th_search_term"
 
@@ -62,3 +66,18 @@ DROP = f"DROP TABLE IF EXISTS {TERMS}; DROP TABLE IF EXISTS {TABLE}"
 def ensure_schema(connection) -> None:
     """Create the table and its indexes if they do not exist."""
     connection.exec_driver_sql(DDL)
+
+
+def run(engine: sa.engine.Engine, work: Callable[[sa.engine.Connection], Any]) -> Any:
+    """Run ``work(connection)`` in a transaction of its own and return its
+    result; if the tables are missing, create them and run it again."""
+    try:
+        with engine.begin() as connection:
+            return work(connection)
+    except sa.exc.ProgrammingError as error:
+        if "does not exist" not in str(error.orig):
+            raise
+    with engine.begin() as connection:
+        ensure_schema(connection)
+    with engine.begin() as connection:
+        return work(connection)

@@ -57,8 +57,8 @@ def test_explore(base_url, page):
     page.goto(base_url + "/user/login")
     page.fill("#field-login", user["name"])
     page.fill("#field-password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.press("#field-password", "Enter")
     print("after login", page.url)
     page.goto(base_url + "/dataset/new")
     open("/tmp/new.html", "w").write(page.content())

@@ -242,3 +242,13 @@ def test_last_modified_timestamps_survive_in_results(org):
     result = call_action("package_search", fl="name,metadata_modified")["results"][0]
     stored = datetime.datetime.fromisoformat(created["metadata_modified"])
     assert result["metadata_modified"].startswith(stored.isoformat()[:19])
+
+
+def test_missing_tables_are_created_again(org):
+    from ckanext.opendata_th.search import schema
+
+    with model.meta.engine.begin() as connection:
+        connection.exec_driver_sql(schema.DROP)
+    assert call_action("package_search")["count"] == 0
+    dataset(org, name="after-drop", title="ข้อมูลการค้า")
+    assert names(call_action("package_search", q="การค้า")) == ["after-drop"]
