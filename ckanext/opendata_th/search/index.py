@@ -152,10 +152,15 @@ def build_document(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
     Returns None when the dataset must leave the index (deleted, with
     ``ckan.search.remove_deleted_packages`` on).
     """
-    package_plugin = lib_plugins.lookup_package_plugin(pkg_dict.get("type"))
-    validated, _errors = lib_plugins.plugin_validate(
-        package_plugin, {"model": model, "session": model.Session}, pkg_dict,
-        package_plugin.show_package_schema(), "package_show")
+    if "with_custom_schema" in pkg_dict:
+        # CKAN 2.12 passes the dataset validated by its schema along
+        pkg_dict = dict(pkg_dict)
+        validated = pkg_dict.pop("with_custom_schema")
+    else:
+        package_plugin = lib_plugins.lookup_package_plugin(pkg_dict.get("type"))
+        validated, _errors = lib_plugins.plugin_validate(
+            package_plugin, {"model": model, "session": model.Session}, pkg_dict,
+            package_plugin.show_package_schema(), "package_show")
     pkg_dict["validated_data_dict"] = json.dumps(validated, cls=df.MissingNullEncoder)
     pkg_dict["data_dict"] = json.dumps(pkg_dict)
     if pkg_dict.get("title"):
