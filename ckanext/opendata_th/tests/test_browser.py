@@ -1,67 +1,277 @@
-"""Explore (temporary)."""
-import contextlib
+"""A Thai publisher creates a statistical dataset through the web form, in a
+real browser.
+
+CKAN runs in a thread of the test on a free local port; Debian's Chromium
+(/usr/bin/chromium, headless) is driven by Playwright, which never downloads
+a browser of its own. The publisher logs in through the login form, fills
+the dataset form in Thai, sees the form show the statistical fields and hide
+the record fields, adds a resource by URL and finishes; the stored dataset is
+then read back through the action API. When a test fails, a screenshot of
+the page is written to /tmp (its path is printed).
+"""
+from __future__ import annotations
+
+import re
 import shutil
 import socket
 import tempfile
 import threading
+import time
+from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import WSGIRequestHandler, make_server
 
+import ckan.lib.jobs as jobs
+import ckan.model as model
 from ckan.tests import factories
+from ckan.tests.helpers import call_action
+
+from ckanext.opendata_th.playbook import national_schema as ns
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
 
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 PASSWORD = "correct-horse-1"
+TIMEOUT_MS = 10_000
+"""Playwright's wait for any element or navigation: a failure is reported
+quickly instead of after the default 30 s."""
+
+RECORD, STATISTICAL = ns.DATA_TYPES[:2]
+STATISTICAL_ONLY = ["first_year_of_data", "last_year_of_data", "unit_of_measure", "unit_of_multiplier"]
+RECORD_ONLY = ["data_support", "data_collect", "created_date"]
+TRADE_DEPARTMENT = "กรมส่งเสริมการค้าระหว่างประเทศ"
 
 
-def free_port():
+class QuietRequestHandler(WSGIRequestHandler):
+    """Leaves the request lines (pages, scripts, images) out of the captured log."""
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 @pytest.fixture
-def base_url(ckan_config, with_plugins, clean_db, make_app):
+def base_url(ckan_config, make_app) -> Iterator[str]:
+    """The URL of the real CKAN app (the whole WSGI stack, with its i18n
+    middleware and web assets) served over HTTP from a thread. ckan.site_url
+    is set to it before the app is made, so the absolute links and redirects
+    CKAN renders stay on this server."""
+    # CKAN caches its job queues and tells RQ about the Redis connection only
+    # in the thread that makes a queue first. Make the default queue here, so
+    # that it is not the server's request threads (the link check queued after
+    # a resource is added), leaving later tests' workers in this thread
+    # without a connection.
+    jobs.get_queue()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     ckan_config["ckan.site_url"] = url
-    server = make_server("127.0.0.1", port, make_app().app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server = make_server("127.0.0.1", port, make_app().app, threaded=True,
+                         request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, name="ckan-test-server", daemon=True)
     thread.start()
     yield url
     server.shutdown()
+    server.server_close()
     thread.join(10)
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            viewport={"width": 1280, "height": 900}, locale="th-TH")
+def page(request, base_url):
+    """A page of a headless Debian Chromium with a fresh profile. The browser
+    asks for English pages: Thai must come from the portal's default locale."""
+    profile = tempfile.mkdtemp(prefix="opendata-th-chromium-")
+    failed_before = request.session.testsfailed
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900}, locale="en-US")
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        page = context.pages[0] if context.pages else context.new_page()
         try:
-            yield context.pages[0] if context.pages else context.new_page()
+            yield page
         finally:
+            if request.session.testsfailed > failed_before:
+                path = f"/tmp/opendata-th-{request.node.name}-{int(time.time())}.png"
+                try:
+                    page.screenshot(path=path, full_page=True)
+                    print(f"\nscreenshot of the failed test's page: {path} ({page.url})")
+                except Exception as error:  # the browser may be gone
+                    print(f"\nno screenshot: {error}")
             context.close()
             shutil.rmtree(profile, ignore_errors=True)
 
 
-@pytest.mark.browser
-def test_explore(base_url, page):
-    user = factories.User(password=PASSWORD)
-    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+@pytest.fixture
+def publisher():
+    """An editor of two organizations (a publisher), with a known password."""
+    user = factories.User(password=PASSWORD, fullname="สมชาย ใจดี")
+    member = [{"name": user["name"], "capacity": "editor"}]
+    trade = factories.Organization(title=TRADE_DEPARTMENT, users=member)
+    factories.Organization(title="สำนักงานปลัดกระทรวงพาณิชย์", users=member)
+    return {"user": user, "org": trade}
+
+
+def log_in(page, base_url, user):
     page.goto(base_url + "/user/login")
+    expect(page.locator("html")).to_have_attribute("lang", "th")
     page.fill("#field-login", user["name"])
     page.fill("#field-password", PASSWORD)
     with page.expect_navigation():
-        page.press("#field-password", "Enter")
-    print("after login", page.url)
+        page.press("#field-password", "Enter")  # the header's search form has a submit button too
+    expect(page.locator(".account .username")).to_contain_text(user["fullname"])
+
+
+def choose_in_select2(page, container, typed, result):
+    """Type into a select2 widget (CKAN's autocomplete module) and take the
+    result shown in its drop-down, as a user does."""
+    page.click(f"{container} .select2-choice, {container} .select2-choices")
+    page.keyboard.type(typed)
+    page.locator(".select2-drop-active .select2-result-label", has_text=result).first.wait_for()
+    page.keyboard.press("Enter")
+
+
+def field(page, name):
+    """The form group (label, input, errors) of a form field."""
+    return page.locator(f"form .form-group:has([name='{name}'])")
+
+
+def fill_dataset_form(page, **changes):
+    """Fill /dataset/new as a publisher would, for a statistical dataset.
+    ``changes`` replace select values (field name: option)."""
+    form = page.locator("#dataset-edit")
+    expect(form).to_contain_text("ประเภทชุดข้อมูล")
+    expect(form).to_contain_text("ชื่อชุดข้อมูล")
+
+    # the form shows only the fields of the chosen data type
+    page.select_option("#field-data_type", RECORD)
+    for name in RECORD_ONLY:
+        expect(field(page, name)).to_be_visible()
+    for name in STATISTICAL_ONLY:
+        expect(field(page, name)).to_be_hidden()
+    page.select_option("#field-data_type", STATISTICAL)
+    for name in STATISTICAL_ONLY:
+        expect(field(page, name)).to_be_visible()
+    for name in RECORD_ONLY:
+        expect(field(page, name)).to_be_hidden()
+    expect(page.locator("label[for=field-first_year_of_data]")).to_contain_text("ปีข้อมูลที่เริ่มต้นจัดทำ")
+
+    page.fill("#field-title", "มูลค่าการส่งออกสินค้ารายตลาด")
+    page.click(".slug-preview button")  # edit the URL the title's Thai letters cannot give
+    page.fill("#field-name", "export-value-by-market")
+    choose_in_select2(page, "#s2id_field-organizations", "ส่งเสริม", TRADE_DEPARTMENT)
+    page.select_option("#field-private", label="สาธารณะ")  # new datasets are private by default
+    page.click("#s2id_field-tag_string")
+    page.keyboard.type("การค้า")
+    page.locator(".select2-drop-active .select2-result-label", has_text="การค้า").first.wait_for()
+    page.keyboard.press("Enter")
+    expect(page.locator("#s2id_field-tag_string .select2-search-choice")).to_have_text(["การค้า"])
+    page.keyboard.press("Escape")
+    page.fill("#field-notes", "มูลค่าการส่งออกสินค้าของไทยแยกตามตลาดปลายทาง รายปี")
+    page.fill("#field-maintainer", "กองสถิติการค้า")
+    page.fill("#field-maintainer_email", "stat@ditp.example")
+    page.check("input[name=objective][value='พันธกิจหน่วยงาน']")
+    page.check("input[name=objective][value='เพื่อการให้บริการประชาชน']")
+    selects = {
+        "update_frequency_unit": "ปี",
+        "geo_coverage": "ประเทศ",
+        "data_category": "ข้อมูลสาธารณะ",
+        "data_classification": "เปิดเผย",
+        "license_id": "Open Data Common",
+        "unit_of_multiplier": "ล้าน",
+        **changes,
+    }
+    for name, value in selects.items():
+        page.select_option(f"#field-{name}", value)
+    page.fill("#field-update_frequency_interval", "1")
+    page.fill("#field-data_source", "ระบบสถิติการค้าระหว่างประเทศ")
+    page.check("input[name=data_format][value='CSV']")
+    page.check("input[name=data_format][value='XLS']")
+    page.fill("#field-first_year_of_data", "2566")
+    page.fill("#field-last_year_of_data", "2568")
+    page.fill("#field-unit_of_measure", "บาท")
+
+
+def test_a_publisher_creates_a_statistical_dataset_through_the_thai_form(page, base_url, publisher):
+    user, org = publisher["user"], publisher["org"]
+    log_in(page, base_url, user)
+
     page.goto(base_url + "/dataset/new")
-    open("/tmp/new.html", "w").write(page.content())
-    page.screenshot(path="/tmp/new.png", full_page=True)
-    page.select_option("#field-data_type", "ข้อมูลสถิติ")
-    page.screenshot(path="/tmp/new-s.png", full_page=True)
+    fill_dataset_form(page)
+    with page.expect_navigation():
+        page.click("#dataset-edit button[name=save]")
+
+    # stage 2: the resource form shows the statistical resource fields only
+    assert page.url == f"{base_url}/dataset/export-value-by-market/resource/new"
+    expect(field(page, "resource_first_year_of_data")).to_be_visible()
+    expect(field(page, "resource_data_collect")).to_be_hidden()
+    page.click("#resource-link-button")  # ลิงก์
+    page.fill("#field-resource-url", "https://ditp.example/export-value-by-market.csv")
+    page.fill("#field-name", "มูลค่าการส่งออก 2566-2568")
+    choose_in_select2(page, "#s2id_field-format", "CSV", "CSV")
+    expect(page.locator("#s2id_field-format .select2-chosen")).to_have_text("CSV")
+    with page.expect_navigation():
+        page.click("button[name=save][value=go-metadata]")  # สิ้นสุด
+
+    assert page.url == f"{base_url}/dataset/export-value-by-market"
+    expect(page.locator("article h1")).to_contain_text("มูลค่าการส่งออกสินค้ารายตลาด")
+    expect(page.locator("#opendata-properties h3")).to_contain_text("คุณลักษณะ 10 ประการของข้อมูลเปิด")
+
+    dataset = call_action("package_show", id="export-value-by-market")
+    assert dataset["state"] == "active"
+    assert dataset["owner_org"] == org["id"]
+    assert dataset["private"] is False
+    assert dataset["creator_user_id"] == user["id"]
+    assert dataset["title"] == "มูลค่าการส่งออกสินค้ารายตลาด"
+    assert dataset["data_type"] == STATISTICAL
+    assert [tag["name"] for tag in dataset["tags"]] == ["การค้า"]
+    assert dataset["objective"] == ["เพื่อการให้บริการประชาชน", "พันธกิจหน่วยงาน"]  # schema order
+    assert dataset["data_format"] == ["CSV", "XLS"]
+    assert (dataset["first_year_of_data"], dataset["last_year_of_data"]) == ("2566", "2568")
+    assert (dataset["unit_of_measure"], dataset["unit_of_multiplier"]) == ("บาท", "ล้าน")
+    assert (dataset["update_frequency_unit"], dataset["update_frequency_interval"]) == ("ปี", "1")
+    assert (dataset["data_category"], dataset["data_classification"]) == ("ข้อมูลสาธารณะ", "เปิดเผย")
+    assert dataset["license_id"] == "Open Data Common"
+    assert dataset["maintainer_email"] == "stat@ditp.example"
+    for name in RECORD_ONLY:
+        assert not dataset.get(name)
+    [resource] = dataset["resources"]
+    assert resource["url"] == "https://ditp.example/export-value-by-market.csv"
+    assert resource["name"] == "มูลค่าการส่งออก 2566-2568"
+    assert resource["format"] == "CSV"
+
+
+def test_a_classification_the_category_does_not_allow_is_refused_on_the_form(page, base_url, publisher):
+    log_in(page, base_url, publisher["user"])
+
+    page.goto(base_url + "/dataset/new")
+    fill_dataset_form(page, data_classification="ลับ")
+    with page.expect_navigation():
+        page.click("#dataset-edit button[name=save]")
+
+    # the form comes back with the bilingual message under the field and in the summary
+    assert page.url == f"{base_url}/dataset/new"
+    thai = "ข้อมูลสาธารณะ กำหนดระดับชั้นข้อมูลได้เฉพาะ เปิดเผย"
+    english = "allows only the classification เปิดเผย (Open)"
+    message = field(page, "data_classification").locator(".error-block")
+    expect(message).to_contain_text(thai)
+    expect(message).to_contain_text(english)
+    assert re.search(f"{thai}.* / .*{re.escape(english)}", message.inner_text())
+    expect(page.locator(".error-explanation")).to_contain_text(thai)
+    # what was typed is kept, and the form still shows the statistical fields
+    expect(page.locator("#field-first_year_of_data")).to_have_value("2566")
+    expect(field(page, "first_year_of_data")).to_be_visible()
+    expect(field(page, "data_support")).to_be_hidden()
+
+    assert model.Session.query(model.Package).count() == 0
