@@ -16,6 +16,8 @@ import argparse
 import os
 import random
 import statistics
+import subprocess
+import sys
 import time
 import uuid
 
@@ -101,7 +103,16 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--ini", default=os.environ.get("CKAN_INI", "test.ini"))
+    parser.add_argument("--phase", choices=["load", "query"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase is None:
+        # Load and rebuild in one process (as `ckan search-index rebuild`
+        # runs), query from a fresh one (as a web worker does).
+        for phase in ("load", "query"):
+            subprocess.run([sys.executable, __file__, "--phase", phase,
+                            "--count", str(args.count), "--repeat", str(args.repeat),
+                            "--ini", args.ini], check=True)
+        return
 
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
@@ -111,19 +122,26 @@ def main() -> None:
     app = make_app(conf)
     flask_app = getattr(app, "_wsgi_app", app)
     with flask_app.test_request_context():
-        run(args)
+        if args.phase == "load":
+            load(args)
+        else:
+            query(args)
 
 
-def run(args: argparse.Namespace) -> None:
-    import sqlalchemy as sa
-
-    import ckan.lib.search as search
-    import ckan.model as model
+def _actions():
     import ckan.plugins.toolkit as tk
 
     def call_action(action: str, **data):
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
         return tk.get_action(action)({"user": site_user["name"], "ignore_auth": True}, data)
+    return call_action
+
+
+def load(args: argparse.Namespace) -> None:
+    import ckan.lib.search as search
+    import ckan.model as model
+
+    call_action = _actions()
 
     print("Resetting the benchmark database ...", flush=True)
     model.repo.rebuild_db()
@@ -141,8 +159,18 @@ def run(args: argparse.Namespace) -> None:
     elapsed = time.perf_counter() - started
     indexed = call_action("package_search", rows=0)["count"]
     print(f"\nIndexing (ckan search-index rebuild): {indexed} datasets in {elapsed:.1f} s "
-          f"= {indexed / elapsed:.0f} datasets/s")
+          f"= {indexed / elapsed:.0f} datasets/s", flush=True)
     assert indexed == args.count, "every dataset is indexed"
+
+
+def query(args: argparse.Namespace) -> None:
+    import sqlalchemy as sa
+
+    import ckan.model as model
+
+    call_action = _actions()
+    for params in QUERIES.values():  # warm up: Thai dictionary, caches
+        call_action("package_search", rows=20, **params)
 
     print(f"\nQuery latency over {args.repeat} runs (ms)")
     print(f"{'query':<20} {'hits':>6} {'p50':>7} {'p95':>7}   "

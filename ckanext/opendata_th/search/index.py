@@ -123,16 +123,16 @@ class PostgresPackageSearchIndex(PackageSearchIndex):
         log.debug("Indexed %s", doc.get("name"))
 
     def commit(self) -> None:
-        """Store documents deferred by a rebuild, then refresh the planner's
-        statistics, which a bulk load leaves stale."""
+        """Store documents deferred by a rebuild, then VACUUM ANALYZE the
+        tables: a bulk load leaves the planner's statistics stale and every
+        row to be visited again before index-only scans can be used."""
         rows, PostgresPackageSearchIndex._pending = PostgresPackageSearchIndex._pending, []
         if rows:
             store(rows)
-            self.analyze()
-
-    @staticmethod
-    def analyze() -> None:
-        write(sa.text(f"ANALYZE {schema.TABLE}; ANALYZE {schema.TERMS}"))
+            with model.meta.engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql(f"VACUUM ANALYZE {schema.TABLE}")
+                connection.exec_driver_sql(f"VACUUM ANALYZE {schema.TERMS}")
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
         reference = pkg_dict.get("id")
