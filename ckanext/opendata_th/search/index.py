@@ -140,6 +140,13 @@ class PostgresPackageSearchIndex(PackageSearchIndex):
                       "AND (id = :ref OR name = :ref)"),
               {"site": config.get("ckan.site_id"), "ref": reference})
 
+    def delete_by_term(self, field: str, value: str) -> None:
+        """Remove every document with this exact value of ``field``."""
+        write(sa.text(f"DELETE FROM {schema.TABLE} WHERE site_id = :site AND doc_no IN "
+                      f"(SELECT doc_no FROM {schema.TERMS} WHERE field = :field "
+                      "AND value = :value)"),
+              {"site": config.get("ckan.site_id"), "field": field, "value": value})
+
     def clear(self) -> None:
         PostgresPackageSearchIndex._pending = []
         write(sa.text(f"DELETE FROM {schema.TABLE} WHERE site_id = :site"),

@@ -54,9 +54,32 @@ def install() -> None:
     ckan_search._QUERIES["package"] = PostgresPackageSearchQuery
 
 
+@p.toolkit.chained_action
+def harvest_source_index_clear(original_action, context, data_dict):
+    """ckanext-harvest clears a source's datasets from the index with a
+    Solr delete query; with this backend they are deleted here instead."""
+    if not active():
+        return original_action(context, data_dict)
+    from ckanext.harvest.model import HarvestSource
+
+    p.toolkit.check_access("harvest_source_index_clear", context, data_dict)
+    source = HarvestSource.get(data_dict.get("id"))
+    if not source:
+        raise p.toolkit.ObjectNotFound(f"Harvest source {data_dict.get('id')} does not exist")
+    PostgresPackageSearchIndex().delete_by_term("harvest_source_id", source.id)
+    return {"id": source.id}
+
+
 class OpendataThSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IActions)
 
     # IConfigurer: runs on every (re)load, before CKAN checks Solr
     def update_config(self, config_):
         install()
+
+    # IActions
+    def get_actions(self):
+        if p.plugin_loaded("harvest"):
+            return {"harvest_source_index_clear": harvest_source_index_clear}
+        return {}

@@ -42,3 +42,18 @@ def test_extension_search_parameters_pass_through():
     factories.Dataset(owner_org=org["id"], name="with-extras")
     result = call_action("package_search", q="name:with-extras", ext_bbox="1,2,3,4")
     assert result["count"] == 1
+
+
+def test_clearing_a_harvest_source_index_removes_its_datasets():
+    admin = factories.Sysadmin()
+    org = factories.Organization()
+    source = call_action("harvest_source_create", {"user": admin["name"]},
+                         name="agency-catalog", title="Agency catalog",
+                         url="https://catalog.example/", source_type="ckan",
+                         owner_org=org["id"])
+    factories.Dataset(owner_org=org["id"], name="harvested",
+                      extras=[{"key": "harvest_source_id", "value": source["id"]}])
+    factories.Dataset(owner_org=org["id"], name="local")
+    call_action("harvest_source_index_clear", {"user": admin["name"]}, id=source["id"])
+    remaining = call_action("package_search", q="*:*", fq="-dataset_type:harvest")
+    assert [d["name"] for d in remaining["results"]] == ["local"]
