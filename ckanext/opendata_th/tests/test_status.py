@@ -116,6 +116,8 @@ def test_dataset_page_shows_the_panel_in_thai(org, sysadmin, app):
            update_frequency_interval="1", last_updated_date="2026-01-15")
     body = app.get("/dataset/shown").body
     assert "15 ม.ค. 2569" in body  # dates for people in the Buddhist Era
+    assert "วันที่ปรับปรุงข้อมูลล่าสุด" in body  # a filled field has its row
+    assert "ประเภทชุดข้อมูลอื่นๆ" not in body  # an empty one has none
     assert "คุณลักษณะ 10 ประการของข้อมูลเปิด" in body
     assert "เลยกำหนดปรับปรุง" in body
     assert "เครื่องอ่านได้" in body
