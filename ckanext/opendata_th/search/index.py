@@ -28,7 +28,7 @@ from ckan.lib.search.common import SearchIndexError
 from ckan.lib.search.index import KEY_CHARS, RESERVED_FIELDS, PackageSearchIndex
 
 from . import document, schema
-from .backend import active
+from .backend import SolrWhenInactive
 
 log = logging.getLogger(__name__)
 
@@ -91,16 +91,13 @@ def store(rows: list[dict[str, Any]]) -> None:
     _with_table(work)
 
 
-class PostgresPackageSearchIndex(PackageSearchIndex):
+class PostgresPackageSearchIndex(SolrWhenInactive, PackageSearchIndex):
     """Stores dataset search documents in PostgreSQL instead of Solr.
 
     While the plugin is not loaded, making one gives CKAN's Solr index.
     """
 
-    def __new__(cls, *args: Any, **kwargs: Any):
-        if not active():
-            return PackageSearchIndex()
-        return super().__new__(cls)
+    solr_class = PackageSearchIndex
 
     # rows waiting for commit() when indexing with defer_commit (rebuilds)
     _pending: list[dict[str, Any]] = []

@@ -141,12 +141,6 @@ class _Parser:
 
     def parse_clause(self, default_field: Optional[str]) -> Node:
         self.skip_space()
-        if self.peek("("):
-            self.pos += 1
-            node = self.parse_query(default_field, closing=")")
-            self.expect(")")
-            self.skip_modifiers()
-            return node
         match = _FIELD.match(self.text, self.pos)
         if match:
             name = match.group(1)

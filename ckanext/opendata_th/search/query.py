@@ -20,7 +20,7 @@ from ckan.lib.search.query import (MAGIC_FIELD_RE, QUERY_PARSER_RE,
                                    VALID_SOLR_PARAMETERS, PackageSearchQuery)
 
 from . import lucene, schema, sql
-from .backend import active
+from .backend import SolrWhenInactive
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +39,13 @@ def _read(statement: str, params: dict[str, Any]) -> list[Any]:
         raise SearchQueryError(f"Invalid search query: {error.orig}")
 
 
-class PostgresPackageSearchQuery(PackageSearchQuery):
+class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
     """Dataset search over the PostgreSQL table kept by the index.
 
     While the plugin is not loaded, making one gives CKAN's Solr query.
     """
 
-    def __new__(cls, *args: Any, **kwargs: Any):
-        if not active():
-            return PackageSearchQuery()
-        return super().__new__(cls)
+    solr_class = PackageSearchQuery
 
     def get_all_entity_ids(self, max_results: int = 1000) -> list[str]:
         rows = _read(f"SELECT id FROM {schema.TABLE} WHERE site_id = :site "
