@@ -188,3 +188,16 @@ def test_overdue_command_unknown_org_is_a_clear_error(ckan_config):
                                            "overdue", "--org", "no-such-org"])
     assert result.exit_code != 0
     assert "Organization not found" in result.output and "ไม่พบหน่วยงาน" in result.output
+
+
+def test_live_link_check_through_the_action_needs_edit_rights(org, sysadmin, web, app):
+    create(org, sysadmin, name="checked-now", resources=[
+        {"name": "ok", "url": f"{web}/ok.csv", "format": "CSV"}])
+    anonymous = app.get("/api/3/action/opendata_th_properties_show",
+                        query_string={"id": "checked-now", "check_links": "true"})
+    assert anonymous.status_code == 403
+    result = call_action("opendata_th_properties_show", {"user": sysadmin["name"]},
+                         id="checked-now", check_links=True)
+    permanent = {p["key"]: p for p in result["properties"]}["permanent"]
+    assert permanent["status"] == "met"
+    assert model.Session.query(LinkCheck).filter_by(ok=True).count() >= 1
