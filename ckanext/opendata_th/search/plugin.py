@@ -15,6 +15,7 @@ from typing import Any
 import ckan.lib.search as ckan_search
 import ckan.plugins as p
 
+from .actions import harvest_source_index_clear
 from .backend import active
 from .index import PostgresPackageSearchIndex
 from .query import PostgresPackageSearchQuery
@@ -52,22 +53,6 @@ def install() -> None:
         setattr(module, attribute, replacement)
     ckan_search._INDICES["package"] = PostgresPackageSearchIndex
     ckan_search._QUERIES["package"] = PostgresPackageSearchQuery
-
-
-@p.toolkit.chained_action
-def harvest_source_index_clear(original_action, context, data_dict):
-    """ckanext-harvest clears a source's datasets from the index with a
-    Solr delete query; with this backend they are deleted here instead."""
-    if not active():
-        return original_action(context, data_dict)
-    from ckanext.harvest.model import HarvestSource
-
-    p.toolkit.check_access("harvest_source_index_clear", context, data_dict)
-    source = HarvestSource.get(data_dict.get("id"))
-    if not source:
-        raise p.toolkit.ObjectNotFound(f"Harvest source {data_dict.get('id')} does not exist")
-    PostgresPackageSearchIndex().delete_by_term("harvest_source_id", source.id)
-    return {"id": source.id}
 
 
 class OpendataThSearchPlugin(p.SingletonPlugin):
