@@ -16,6 +16,7 @@ from typing import Any, Callable, NoReturn
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th.playbook import national_schema
+from ckanext.opendata_th.playbook.messages import bilingual
 from ckanext.opendata_th.playbook.national_schema import SchemaError
 
 __all__ = [
@@ -39,11 +40,6 @@ __all__ = [
 _TAG = re.compile(r"[\w\u0e00-\u0e7f \-.]*$", re.UNICODE)
 
 Key = tuple[Any, ...]
-
-
-def bilingual(thai: str, english: str) -> str:
-    """One message in both languages: Thai first."""
-    return f"{thai} / {english}"
 
 
 def tag_name_validator(value: Any, context: dict[str, Any]) -> Any:

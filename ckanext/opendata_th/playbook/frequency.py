@@ -20,6 +20,7 @@ from ckanext.opendata_th.playbook.dates import (
     parse_iso_datetime,
     to_local_naive,
 )
+from ckanext.opendata_th.playbook.messages import BilingualError
 
 UNKNOWN = "ไม่ทราบ"
 YEAR = "ปี"
@@ -83,13 +84,8 @@ _EN_PLURALS = {
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
-class FrequencyError(ValueError):
+class FrequencyError(BilingualError):
     """Bad frequency input, with a Thai and an English message."""
-
-    def __init__(self, message_th: str, message_en: str) -> None:
-        super().__init__(f"{message_th} / {message_en}")
-        self.message_th = message_th
-        self.message_en = message_en
 
 
 def parse_interval(value: object) -> int:

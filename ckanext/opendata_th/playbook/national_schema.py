@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from ckanext.opendata_th.playbook.dates import BE_OFFSET, THAI_DIGITS
+from ckanext.opendata_th.playbook.messages import BilingualError
 from ckanext.opendata_th.playbook.frequency import (
     DAILY_OR_SHORTER,
     UNIT_LABELS_EN,
@@ -71,13 +72,8 @@ _TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?:[:.][0-5][0-9])?(?:\s
 _DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?")
 
 
-class SchemaError(ValueError):
+class SchemaError(BilingualError):
     """A value the schema does not accept, with a Thai and an English message."""
-
-    def __init__(self, message_th: str, message_en: str) -> None:
-        super().__init__(f"{message_th} / {message_en}")
-        self.message_th = message_th
-        self.message_en = message_en
 
 
 @dataclass(frozen=True)
