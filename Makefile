@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(CKAN_VERSION)
 
-.PHONY: install serve test conformance benchmark i18n clean-dev
+.PHONY: install serve test test-pure ckan conformance benchmark i18n clean-dev
 
 install: $(STAMP)
 
@@ -30,6 +30,15 @@ serve: install
 test: install
 	@scripts/system-deps.sh --browser $(PYTHON)
 	$(BIN)/python scripts/devstack.py test $(PYTEST_ARGS)
+
+# The rules of the playbook and the search parser alone: no database, seconds.
+test-pure: install
+	$(BIN)/pytest -p no:ckan -q ckanext/opendata_th/tests/playbook ckanext/opendata_th/tests/search/test_lucene.py ckanext/opendata_th/tests/test_i18n.py
+
+# Any `ckan` command against the portal that `make serve` runs (or its
+# database when it is stopped), e.g. make ckan ARGS="opendata-th overdue"
+ckan: install
+	$(BIN)/python scripts/devstack.py run --ini development.ini --db ckan_dev --redis-db 0 -- $(BIN)/ckan -c development.ini $(ARGS)
 
 clean-dev:
 	rm -rf .dev

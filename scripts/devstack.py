@@ -6,6 +6,8 @@ Used by the Makefile; run it with the project's virtualenv Python:
     python scripts/devstack.py serve          # portal with demo data on :5000
     python scripts/devstack.py test [ARGS]    # pytest --ckan-ini=test.ini ARGS
     python scripts/devstack.py run -- CMD...  # any command with the services up
+    python scripts/devstack.py run --ini development.ini --db ckan_dev --redis-db 0 -- ckan ...
+                                              # a command against the `serve` portal
 
 Services: when CKAN_SQLALCHEMY_URL / CKAN_REDIS_URL are set those servers are
 used as they are. Otherwise real servers are started from PyPI wheels,
@@ -103,7 +105,11 @@ class Stack:
 
         data = DEV / "redis"
         data.mkdir(parents=True, exist_ok=True)
-        pid_file = data / "redis.pid"
+        pid_file, port_file = data / "redis.pid", data / "redis.port"
+        running = running_port(pid_file, port_file)
+        if running:  # another run (e.g. `serve`) owns it: share it, leave it running
+            log(f"Redis already running on 127.0.0.1:{running}")
+            return running
         stop_stale(pid_file)
         port = free_port()
         proc = subprocess.Popen(
@@ -112,9 +118,11 @@ class Stack:
              "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],
             stdout=subprocess.DEVNULL, start_new_session=True)
         pid_file.write_text(str(proc.pid))
+        port_file.write_text(str(port))
         wait_for_port(port, proc, "Redis")
         log(f"Redis ready on 127.0.0.1:{port}")
-        self.on_exit("Redis", lambda: (terminate(proc), pid_file.unlink(missing_ok=True)))
+        self.on_exit("Redis", lambda: (terminate(proc), pid_file.unlink(missing_ok=True),
+                                       port_file.unlink(missing_ok=True)))
         return port
 
     # -- CKAN ---------------------------------------------------------------
@@ -139,6 +147,17 @@ def create_database(admin_url: str, database: str) -> None:
             cur.execute(f'CREATE DATABASE "{database}" ENCODING \'UTF8\' TEMPLATE template0')
             log(f"created database {database}")
     conn.close()
+
+
+def running_port(pid_file: Path, port_file: Path) -> int | None:
+    """The port of a Redis that another live run of this script started."""
+    try:
+        os.kill(int(pid_file.read_text()), 0)
+        port = int(port_file.read_text())
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return port
+    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError, OSError):
+        return None
 
 
 def stop_stale(pid_file: Path) -> None:
@@ -184,17 +203,17 @@ def _raise_exit(signum, _frame):
 
 
 # -- commands ---------------------------------------------------------------
-def cmd_test(stack: Stack, database: str, pytest_args: list[str]) -> int:
+def cmd_test(stack: Stack, database: str, redis_db: int, pytest_args: list[str]) -> int:
     stack.env["CKAN_SQLALCHEMY_URL"] = stack.postgres_url(database)
-    stack.env["CKAN_REDIS_URL"] = stack.redis_url(1)
+    stack.env["CKAN_REDIS_URL"] = stack.redis_url(redis_db)
     stack.env["CKAN_INI"] = str(ROOT / "test.ini")
     argv = [str(BIN / "pytest"), "--ckan-ini=test.ini", *pytest_args]
     return subprocess.run(argv, env=stack.env, cwd=ROOT).returncode
 
 
-def cmd_run(stack: Stack, ini: str, database: str, command: list[str]) -> int:
+def cmd_run(stack: Stack, ini: str, database: str, redis_db: int, command: list[str]) -> int:
     stack.env["CKAN_SQLALCHEMY_URL"] = stack.postgres_url(database)
-    stack.env["CKAN_REDIS_URL"] = stack.redis_url(1)
+    stack.env["CKAN_REDIS_URL"] = stack.redis_url(redis_db)
     stack.env["CKAN_INI"] = str(ROOT / ini)
     return subprocess.run(command, env=stack.env, cwd=ROOT).returncode
 
@@ -241,10 +260,13 @@ def main() -> int:
     serve.add_argument("--port", type=int, default=5000)
     test = sub.add_parser("test", help="run the test suite")
     test.add_argument("--db", default="ckan_test", help="database to create and use")
+    test.add_argument("--redis-db", type=int, default=1,
+                      help="Redis database number (give parallel runs their own)")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     run = sub.add_parser("run", help="run a command with the services up")
     run.add_argument("--ini", default="test.ini")
     run.add_argument("--db", default="ckan_test", help="database to create and use")
+    run.add_argument("--redis-db", type=int, default=1, help="Redis database number")
     run.add_argument("argv", nargs=argparse.REMAINDER)
     args, unknown = parser.parse_known_args()
     if unknown and args.command != "test":
@@ -256,9 +278,9 @@ def main() -> int:
         if args.command == "serve":
             return cmd_serve(stack, args.host, args.port)
         if args.command == "test":
-            return cmd_test(stack, args.db, unknown + args.pytest_args)
+            return cmd_test(stack, args.db, args.redis_db, unknown + args.pytest_args)
         argv = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
-        return cmd_run(stack, args.ini, args.db, argv)
+        return cmd_run(stack, args.ini, args.db, args.redis_db, argv)
     except KeyboardInterrupt:
         log("interrupted")
         return 130

@@ -28,55 +28,61 @@ def demo(org_name: str | None):
         click.echo(f"exists   {name}")
 
 
+def _organization_not_found(org_name: str) -> click.ClickException:
+    return click.ClickException(f"ไม่พบหน่วยงาน / Organization not found: {org_name}")
+
+
 @opendata_th.command()
 @click.option("--org", "org_name", default=None, help="Only this organization (name or id)")
 def overdue(org_name: str | None):
     """List datasets whose next update is overdue (most overdue first)."""
-    from ckanext.opendata_th.playbook.dates import format_datetime_th
-    from ckanext.opendata_th.reminders import overdue_datasets, refresh_overdue_index
+    from ckanext.opendata_th.jobs.reminders import format_due, overdue_datasets
 
-    refresh_overdue_index()
     try:
         found = overdue_datasets(org_name)
     except tk.ObjectNotFound:
-        raise click.ClickException(
-            f"ไม่พบหน่วยงาน / Organization not found: {org_name}")
+        raise _organization_not_found(org_name or "")
     if not found:
         click.echo("ไม่มีชุดข้อมูลที่เลยกำหนดปรับปรุง / No overdue datasets")
         return
-    import datetime as dt
     for dataset in found:
-        due = dt.datetime.fromisoformat(dataset["opendata_due_date"])
         organization = (dataset.get("organization") or {}).get("name", "-")
-        click.echo(f"{dataset['name']}\t{organization}\t{due.isoformat(timespec='minutes')}"
-                   f"\t{format_datetime_th(due)}\t{dataset['title']}")
+        due = dataset["opendata_due_date"]
+        click.echo(f"{dataset['name']}\t{organization}\t{due}\t{format_due(due, 'th')}"
+                   f"\t{dataset['title']}")
 
 
 @opendata_th.command()
 @click.option("--org", "org_name", default=None, help="Only this organization (name or id)")
 def remind(org_name: str | None):
-    """E-mail each overdue dataset's maintainer, once per due date (run daily)."""
-    from ckanext.opendata_th.reminders import refresh_overdue_index, send_reminders
+    """E-mail each overdue dataset's maintainer, once per due date (run daily).
+    Exits non-zero when the mail server refused a reminder (retried next run)."""
+    from ckanext.opendata_th.jobs.reminders import send_reminders
 
-    refresh_overdue_index()
-    outcome = send_reminders(org_name)
+    try:
+        outcome = send_reminders(org_name)
+    except tk.ObjectNotFound:
+        raise _organization_not_found(org_name or "")
     for key, label in (("sent", "sent"), ("already", "already reminded"),
                        ("no_email", "no maintainer e-mail"), ("failed", "not sent")):
         for name in outcome[key]:
             click.echo(f"{label}\t{name}")
     if outcome["failed"]:
-        raise click.ClickException("some reminders could not be sent; they are retried next run")
+        raise click.ClickException(
+            f"{len(outcome['failed'])} reminders could not be sent; they are retried next run")
 
 
 @opendata_th.command("check-links")
-@click.option("--org", "org_name", default=None, help="Only this organization")
+@click.option("--org", "org_name", default=None, help="Only this organization (name or id)")
 def check_links(org_name: str | None):
     """Queue a link check of every dataset's linked resources (background jobs)."""
-    from ckanext.opendata_th import linkcheck
-    from ckanext.opendata_th.reminders import search_datasets
+    from ckanext.opendata_th.jobs import link_check
+    from ckanext.opendata_th.jobs.datasets import search_datasets
 
-    count = 0
-    for dataset in search_datasets("", org_name):
-        linkcheck.enqueue(dataset["id"])
-        count += 1
-    click.echo(f"queued link checks for {count} datasets")
+    try:
+        datasets = [d for d in search_datasets("", org_name) if link_check.linked_resources(d)]
+    except tk.ObjectNotFound:
+        raise _organization_not_found(org_name or "")
+    for dataset in datasets:
+        link_check.enqueue(dataset["id"])
+    click.echo(f"queued link checks for {len(datasets)} datasets")

@@ -1,11 +1,14 @@
 """Template helpers registered by the ``opendata_th`` plugin (ITemplateHelpers)."""
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th.playbook import dates, national_schema
+from ckanext.opendata_th.playbook import dates, frequency, national_schema
 
-__all__ = ["opendata_th_fields_by_data_type", "opendata_th_display_date"]
+__all__ = ["opendata_th_fields_by_data_type", "opendata_th_display_date",
+           "opendata_th_last_update_source"]
 
 
 def opendata_th_fields_by_data_type(level: str) -> dict[str, list[str]]:
@@ -19,13 +22,25 @@ def opendata_th_fields_by_data_type(level: str) -> dict[str, list[str]]:
     }
 
 
-def opendata_th_display_date(value: str | None) -> str:
-    """An ISO date or date-time for people: Buddhist Era in Thai
-    ("24 พ.ย. 2569 09:30 น."), Gregorian in other languages."""
-    moment = dates.parse_iso_datetime(value)
+def opendata_th_display_date(value: Any) -> str:
+    """A date or a moment for people, in ``ckan.display_timezone``: Buddhist
+    Era in Thai ("24 พ.ย. 2569", "24 พ.ย. 2569 09:30 น."), Gregorian in other
+    languages. A bare date (``YYYY-MM-DD``) is shown as a date; a time without
+    an offset is one of CKAN's UTC timestamps."""
+    if isinstance(value, str) and len(value.strip()) == 10:
+        day = dates.parse_iso_date(value)
+        if day is None:
+            return value
+        return dates.format_date_th(day) if tk.h.lang() == "th" else dates.format_date_en(day)
+    moment = dates.parse_ckan_timestamp(value)
     if moment is None:
-        return value or ""
-    has_time = (moment.hour, moment.minute) != (0, 0)
-    if tk.h.lang() == "th":
-        return dates.format_datetime_th(moment) if has_time else dates.format_date_th(moment)
-    return dates.format_datetime_en(moment) if has_time else dates.format_date_en(moment)
+        return str(value or "")
+    zone = tk.h.get_display_timezone()
+    local = moment.replace(tzinfo=dates.BANGKOK).astimezone(zone).replace(tzinfo=None)
+    return dates.format_datetime_th(local) if tk.h.lang() == "th" else dates.format_datetime_en(local)
+
+
+def opendata_th_last_update_source(source: str) -> str:
+    """Where a dataset's last-update date comes from, in the current language."""
+    label = frequency.LAST_UPDATE_SOURCES.get(source)
+    return label.in_language(tk.h.lang()) if label else source

@@ -1,8 +1,14 @@
 """Dates for Thai readers: Buddhist Era years, Thai month names, the Thai
 fiscal year, and lenient parsing of the ISO dates CKAN stores.
 
-All times are naive local times in Asia/Bangkok (UTC+7, no daylight saving).
-Aware datetimes are converted to Bangkok time and made naive.
+The playbook's clock, said once: every time the rules work with is a naive
+local time in Asia/Bangkok (UTC+7, no daylight saving), because Thai due
+dates, fiscal years and working days are counted on Bangkok's calendar.
+Aware datetimes are converted to Bangkok time and made naive. CKAN's own
+timestamps (``metadata_modified``, ``metadata_created``, a resource's
+``last_modified`` and ``created``) are naive UTC: read them with
+:func:`parse_ckan_timestamp`, never as local times. Dates the publisher types
+(``last_updated_date``) are Bangkok dates.
 """
 from __future__ import annotations
 
@@ -32,6 +38,7 @@ THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 """Translation table from Thai digits (U+0E50–U+0E59) to ASCII digits."""
 
 _ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
+_HAS_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 
 
 def to_be_year(ce_year: int) -> int:
@@ -95,6 +102,20 @@ def parse_iso_datetime(text: object) -> dt.datetime | None:
         return to_local_naive(dt.datetime.fromisoformat(text))
     except ValueError:
         return None
+
+
+def parse_ckan_timestamp(text: object) -> dt.datetime | None:
+    """One of CKAN's own timestamps, which it writes in UTC without an offset
+    (``2026-11-29T03:03:00.123456``), as naive Bangkok time (10:03:00.123456).
+    Values with an offset are converted as they say; a bare date is kept."""
+    if isinstance(text, str) and len(text.strip()) > 10:
+        moment = parse_iso_datetime(text)
+        if moment is not None and not _HAS_OFFSET.search(text.strip()[10:]):
+            return to_local_naive(moment.replace(tzinfo=dt.timezone.utc))
+        return moment
+    if isinstance(text, dt.datetime) and text.tzinfo is None:
+        return to_local_naive(text.replace(tzinfo=dt.timezone.utc))
+    return parse_iso_datetime(text)
 
 
 def parse_iso_date(text: object) -> dt.date | None:

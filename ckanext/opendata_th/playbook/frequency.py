@@ -5,7 +5,13 @@ the national catalogs store) and ``update_frequency_interval``, read as
 "every N units" (empty means 1). Due dates use calendar arithmetic, not fixed
 day counts: a month after 31 January is the last day of February.
 
-All times are naive local times in Asia/Bangkok; a date means its midnight.
+All times are naive local times in Asia/Bangkok (see :mod:`.dates`); a date
+means its midnight. CKAN's own timestamps (``metadata_modified``, a
+resource's ``last_modified``) are UTC and are converted when read.
+
+The next update of a unit of a day or longer is due on a *date* (overdue from
+the next day); the next update of hourly, minutely and real-time data is due
+at a moment.
 """
 from __future__ import annotations
 
@@ -13,14 +19,19 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from ckanext.opendata_th.playbook.dates import (
+    BANGKOK,
     THAI_DIGITS,
+    parse_ckan_timestamp,
+    parse_iso_date,
     parse_iso_datetime,
     to_local_naive,
 )
-from ckanext.opendata_th.playbook.messages import BilingualError
+from ckanext.opendata_th.playbook.messages import Bilingual, BilingualError
+from ckanext.opendata_th.playbook.vocabulary import OTHER
 
 UNKNOWN = "ไม่ทราบ"
 YEAR = "ปี"
@@ -34,7 +45,6 @@ HOUR = "ชั่วโมง"
 MINUTE = "นาที"
 REAL_TIME = "ตามเวลาจริง"
 NEVER = "ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล"
-OTHER = "อื่นๆ"
 
 UNITS: tuple[str, ...] = (
     UNKNOWN, YEAR, HALF_YEAR, QUARTER, MONTH, WEEK, DAY, WORKING_DAY,
@@ -60,8 +70,8 @@ UNIT_LABELS_EN: dict[str, str] = {
 
 DAILY_OR_SHORTER: frozenset[str] = frozenset({DAY, WORKING_DAY, HOUR, MINUTE, REAL_TIME})
 """Units of a day or shorter: the form requires an expected update time of day."""
-SUB_DAILY = DAILY_OR_SHORTER
-"""Alias of :data:`DAILY_OR_SHORTER` (note: it includes day and working day)."""
+SUB_DAILY: frozenset[str] = frozenset({HOUR, MINUTE, REAL_TIME})
+"""Units shorter than a day: due at a moment, not on a date."""
 
 NO_DUE_UNITS: frozenset[str] = frozenset({UNKNOWN, NEVER, OTHER})
 """Units that give no due date."""
@@ -193,11 +203,6 @@ def next_due(
     return due
 
 
-def is_overdue(due: dt.datetime | None, now: dt.datetime) -> bool:
-    """True when ``now`` is past ``due``; never when there is no due date."""
-    return due is not None and to_local_naive(now) > due
-
-
 def describe(unit: str | None, interval: int | str | None = 1, lang: Literal["th", "en"] = "th") -> str:
     """Human text: ``ทุก 2 เดือน`` / ``ทุกเดือน``, ``every 2 months`` /
     ``every month``. Units without a due date, and real time, give their label."""
@@ -212,28 +217,6 @@ def describe(unit: str | None, interval: int | str | None = 1, lang: Literal["th
     return f"every {count} {_EN_PLURALS[unit]}"
 
 
-def last_update_of(dataset: Mapping[str, Any]) -> dt.datetime | None:
-    """When the dataset's data was last updated.
-
-    The latest of the resources' ``last_modified`` and
-    ``resource_last_updated_date`` and the dataset's ``last_updated_date``
-    (unparsable values are ignored). Only when none of those is present does
-    it fall back to the dataset's ``metadata_modified`` (a metadata edit is not
-    a data update, so it never beats a real update date). Naive timestamps are
-    taken as Bangkok time, although CKAN writes ``last_modified`` and
-    ``metadata_modified`` in UTC.
-    """
-    candidates = [parse_iso_datetime(dataset.get("last_updated_date"))]
-    for resource in dataset.get("resources") or []:
-        if isinstance(resource, Mapping):
-            candidates.append(parse_iso_datetime(resource.get("last_modified")))
-            candidates.append(parse_iso_datetime(resource.get("resource_last_updated_date")))
-    found = [moment for moment in candidates if moment is not None]
-    if found:
-        return max(found)
-    return parse_iso_datetime(dataset.get("metadata_modified"))
-
-
 def parse_update_time(value: object) -> dt.time | None:
     """The expected update time of day ("HH:MM", Thai digits allowed), or None."""
     try:
@@ -242,19 +225,168 @@ def parse_update_time(value: object) -> dt.time | None:
         return None
 
 
-def due_of(dataset: Mapping[str, Any], *, holidays: frozenset[dt.date] = frozenset()) -> dt.datetime | None:
-    """The next due moment of a CKAN dataset dict, from its frequency fields and
-    its last update; None when it has no due date or its frequency is unreadable."""
+def is_overdue(due: Due | None, now: dt.datetime) -> bool:
+    """True when ``now`` is past ``due``; never when there is no due date."""
+    return due is not None and due.is_overdue(now)
+
+
+# -- a dataset's schedule -------------------------------------------------------
+
+OVERDUE = "overdue"
+ON_SCHEDULE = "on_schedule"
+NO_SCHEDULE = "no_schedule"
+SCHEDULES: tuple[str, ...] = (OVERDUE, ON_SCHEDULE, NO_SCHEDULE)
+"""Where a dataset stands against its update frequency. No schedule: a unit
+that never updates or is unknown (or other), or no last update to count from."""
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a dataset's next update is due.
+
+    ``at`` is naive Bangkok time. When ``all_day`` (units of a day or longer)
+    only its date counts: the update is due on that date and overdue from the
+    next day. Otherwise the update is due at that moment.
+    """
+
+    at: dt.datetime
+    all_day: bool
+
+    @property
+    def date(self) -> dt.date:
+        return self.at.date()
+
+    @property
+    def overdue_from(self) -> dt.datetime:
+        """The first moment (naive Bangkok) at which the update is overdue."""
+        if self.all_day:
+            return dt.datetime.combine(self.date + dt.timedelta(days=1), dt.time())
+        return self.at
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        """True once ``now`` (naive Bangkok, or aware) is past the due date or moment."""
+        now = to_local_naive(now)
+        return now >= self.overdue_from if self.all_day else now > self.at
+
+    def iso(self) -> str:
+        """``2026-02-15`` for a date, ``2026-02-15T10:30:00+07:00`` for a moment."""
+        if self.all_day:
+            return self.date.isoformat()
+        return self.at.replace(tzinfo=BANGKOK).isoformat()
+
+
+def schedule_of(due: Due | None, now: dt.datetime) -> str:
+    """:data:`OVERDUE`, :data:`ON_SCHEDULE` or :data:`NO_SCHEDULE`."""
+    if due is None:
+        return NO_SCHEDULE
+    return OVERDUE if due.is_overdue(now) else ON_SCHEDULE
+
+
+# -- the last update of a dataset -------------------------------------------------
+
+DECLARED = "declared"
+"""The publisher's last_updated_date (or a resource's resource_last_updated_date)."""
+FILE = "file"
+"""The latest change of a resource's file or link (CKAN's ``last_modified``)."""
+METADATA = "metadata"
+"""The dataset's last metadata change, used only when there is nothing else."""
+LAST_UPDATE_SOURCES: dict[str, Bilingual] = {
+    DECLARED: Bilingual("ตามวันที่ที่ผู้เผยแพร่ระบุ", "as declared by the publisher"),
+    FILE: Bilingual("จากไฟล์ที่อัปโหลดหรือแก้ไขล่าสุด", "from the latest file upload or link change"),
+    METADATA: Bilingual("จากการแก้ไขคำอธิบายชุดข้อมูลล่าสุด", "from the latest change of the metadata"),
+}
+
+
+@dataclass(frozen=True)
+class LastUpdate:
+    """When a dataset's data was last updated, and where that comes from.
+
+    ``moment`` (naive Bangkok) is the latest of the dates the publisher
+    declared and the resources' file changes; ``source`` says which one it is.
+    ``declared`` is the dataset's own ``last_updated_date``; it is stale when a
+    file changed on a later day.
+    """
+
+    moment: dt.datetime
+    source: str
+    declared: dt.date | None = None
+    latest_file: dt.datetime | None = None
+
+    @property
+    def is_date(self) -> bool:
+        """Declared dates have no time of day."""
+        return self.source == DECLARED
+
+    @property
+    def declared_stale(self) -> bool:
+        return (self.declared is not None and self.latest_file is not None
+                and self.latest_file.date() > self.declared)
+
+    def as_dict(self) -> dict[str, Any]:
+        moment = (self.moment.date().isoformat() if self.is_date
+                  else self.moment.replace(tzinfo=BANGKOK).isoformat())
+        return {
+            "date": moment,
+            "source": self.source,
+            "declared": self.declared.isoformat() if self.declared else None,
+            "declared_stale": self.declared_stale,
+            "latest_file": (self.latest_file.replace(tzinfo=BANGKOK).isoformat()
+                            if self.latest_file else None),
+        }
+
+
+def _midnight(day: dt.date | None) -> dt.datetime | None:
+    return dt.datetime.combine(day, dt.time()) if day else None
+
+
+def last_update_of(dataset: Mapping[str, Any]) -> LastUpdate | None:
+    """When the dataset's data was last updated (see :class:`LastUpdate`).
+
+    Candidates: the dataset's ``last_updated_date`` and the resources'
+    ``resource_last_updated_date`` (dates the publisher declares, in Bangkok)
+    and the resources' ``last_modified`` (CKAN's UTC timestamp of the latest
+    file upload or link change). The latest wins; on the same moment a
+    declared date wins. Only when there is none of those is the dataset's
+    ``metadata_modified`` used (a metadata edit is not a data update).
+    Unparsable values are ignored.
+    """
+    declared = parse_iso_date(dataset.get("last_updated_date"))
+    declared_dates = [declared]
+    files = []
+    for resource in dataset.get("resources") or []:
+        if isinstance(resource, Mapping):
+            declared_dates.append(parse_iso_date(resource.get("resource_last_updated_date")))
+            files.append(parse_ckan_timestamp(resource.get("last_modified")))
+    latest_declared = max((d for d in declared_dates if d), default=None)
+    latest_file = max((f for f in files if f), default=None)
+    candidates = [(moment, source) for moment, source in (
+        (_midnight(latest_declared), DECLARED), (latest_file, FILE)) if moment is not None]
+    if candidates:
+        moment, source = max(candidates, key=lambda c: (c[0], c[1] == DECLARED))
+        return LastUpdate(moment, source, declared, latest_file)
+    modified = parse_ckan_timestamp(dataset.get("metadata_modified"))
+    return LastUpdate(modified, METADATA) if modified else None
+
+
+def due_after(last_update: dt.datetime | dt.date, unit: str | None, interval: int | str | None = 1, *,
+              holidays: frozenset[dt.date] = frozenset()) -> Due | None:
+    """The :class:`Due` of the next update after ``last_update``, or None for
+    units without a due date; raises :class:`FrequencyError` like
+    :func:`next_due`."""
+    unit = parse_unit(unit)
+    at = next_due(last_update, unit, interval, holidays=holidays)
+    return None if at is None else Due(at, all_day=unit not in SUB_DAILY)
+
+
+def due_of(dataset: Mapping[str, Any], *, holidays: frozenset[dt.date] = frozenset()) -> Due | None:
+    """The next due date (or moment) of a CKAN dataset dict, from its
+    frequency fields and its last update; None when it has no schedule or its
+    frequency is unreadable."""
     last = last_update_of(dataset)
     if last is None:
         return None
     try:
-        return next_due(
-            last,
-            parse_unit(dataset.get("update_frequency_unit")),
-            parse_interval(dataset.get("update_frequency_interval")),
-            update_time=parse_update_time(dataset.get("update_frequency_time")),
-            holidays=holidays,
-        )
+        return due_after(last.moment, dataset.get("update_frequency_unit"),
+                         dataset.get("update_frequency_interval"), holidays=holidays)
     except FrequencyError:
         return None

@@ -28,25 +28,25 @@ from ckanext.opendata_th.playbook.frequency import (
     FrequencyError,
 )
 from ckanext.opendata_th.playbook.frequency import parse_interval as _parse_interval
+from ckanext.opendata_th.playbook.vocabulary import (
+    CONFIDENTIAL,
+    INTERNAL,
+    INTERNAL_DISTRIBUTION,
+    NO_ACCESS_RESTRICTION,
+    OFFICIAL_SECRET,
+    OPEN,
+    OTHER,
+    OTHER_DATA_TYPE,
+    PERSONAL,
+    PUBLIC,
+    SECRET,
+    SECURITY,
+    TOP_SECRET,
+    UPDATE_TIME_FIELD,
+    UPDATE_UNIT_FIELD,
+)
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "dataset.yaml"
-
-OTHER = "อื่นๆ"
-"""The "other" choice; its free text goes in ``<field>_other``."""
-OTHER_DATA_TYPE = "ข้อมูลประเภทอื่นๆ"
-"""data_type's "other" choice (with data_type_other)."""
-
-PUBLIC = "ข้อมูลสาธารณะ"
-INTERNAL = "ข้อมูลใช้ภายใน"
-PERSONAL = "ข้อมูลส่วนบุคคล"
-SECURITY = "ข้อมูลความมั่นคง"
-OFFICIAL_SECRET = "ข้อมูลความลับทางราชการ"
-
-OPEN = "เปิดเผย"
-INTERNAL_DISTRIBUTION = "ชั้นเผยแพร่ภายในองค์กร"
-CONFIDENTIAL = "ลับ"
-SECRET = "ลับมาก"
-TOP_SECRET = "ลับที่สุด"
 
 CLASSIFICATIONS: dict[str, tuple[str, ...]] = {
     PUBLIC: (OPEN,),
@@ -57,11 +57,6 @@ CLASSIFICATIONS: dict[str, tuple[str, ...]] = {
 }
 """The classification levels (data_classification) each data_category allows."""
 
-NO_ACCESS_RESTRICTION = "ไม่มีการจำกัดการเข้าถึงข้อมูล"
-"""accessible_condition of public data that the publisher left empty."""
-
-UPDATE_TIME_FIELD = "update_frequency_time"
-UPDATE_UNIT_FIELD = "update_frequency_unit"
 NAME_MAX_LENGTH = 70
 BE_YEAR_MIN, BE_YEAR_MAX = 2400, 2700
 _SHORT_CHOICE_LIST = 8

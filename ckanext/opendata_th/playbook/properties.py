@@ -23,6 +23,8 @@ from ckanext.opendata_th.playbook.dates import (
     format_datetime_th,
     to_local_naive,
 )
+from ckanext.opendata_th.playbook.messages import Bilingual
+from ckanext.opendata_th.playbook.vocabulary import NO_ACCESS_RESTRICTION, OTHER
 
 Status = Literal["met", "not_met", "needs_attestation"]
 MET: Status = "met"
@@ -32,22 +34,6 @@ NEEDS_ATTESTATION: Status = "needs_attestation"
 ATTEST_COMPLETE = "opendata_attest_complete"
 ATTEST_PRIMARY = "opendata_attest_primary"
 ATTEST_FREE_OF_CHARGE = "opendata_attest_free_of_charge"
-UPDATE_TIME_FIELD = "update_frequency_time"
-"""Optional dataset field with the expected update time of day ("HH:MM")."""
-NO_ACCESS_RESTRICTION = "ไม่มีการจำกัดการเข้าถึงข้อมูล"
-OTHER_CHOICE = "อื่นๆ"
-
-
-@dataclass(frozen=True)
-class Bilingual:
-    """A short text in Thai and English."""
-
-    th: str
-    en: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"th": self.th, "en": self.en}
-
 
 NO_ADVICE = Bilingual("", "")
 
@@ -280,14 +266,6 @@ def _attested(key: str, value: object) -> PropertyResult:
     return _result(key, NEEDS_ATTESTATION, [missing_text], advice)
 
 
-def _moment_th(moment: dt.datetime) -> str:
-    return format_datetime_th(moment) if moment.time() != dt.time() else format_date_th(moment)
-
-
-def _moment_en(moment: dt.datetime) -> str:
-    return format_datetime_en(moment) if moment.time() != dt.time() else format_date_en(moment)
-
-
 def _timely(dataset: Mapping[str, Any], now: dt.datetime, holidays: frozenset[dt.date]) -> PropertyResult:
     """Not overdue against the update frequency and the last update."""
     key = "timely"
@@ -319,30 +297,37 @@ def _timely(dataset: Mapping[str, Any], now: dt.datetime, holidays: frozenset[dt
             "ไม่พบวันที่ปรับปรุงข้อมูลล่าสุด", "No last update date is recorded",
         )], set_frequency)
     try:
-        due = frequency.next_due(
-            last, unit, interval, update_time=frequency.parse_update_time(dataset.get(UPDATE_TIME_FIELD)), holidays=holidays,
-        )
+        due = frequency.due_after(last.moment, unit, interval, holidays=holidays)
     except frequency.FrequencyError as error:
         return _result(key, NEEDS_ATTESTATION, [Bilingual(error.message_th, error.message_en)], set_frequency)
     assert due is not None  # units without a due date were handled above
+    source = frequency.LAST_UPDATE_SOURCES[last.source]
+    last_th = format_date_th(last.moment) if last.is_date else format_datetime_th(last.moment)
+    last_en = format_date_en(last.moment) if last.is_date else format_datetime_en(last.moment)
     evidence = [
         Bilingual(
             f"ความถี่: {frequency.describe(unit, interval, 'th')}",
             f"Frequency: {frequency.describe(unit, interval, 'en')}",
         ),
-        Bilingual(f"ปรับปรุงล่าสุด {_moment_th(last)}", f"Last updated {_moment_en(last)}"),
+        Bilingual(f"ปรับปรุงล่าสุด {last_th} ({source.th})", f"Last updated {last_en} ({source.en})"),
     ]
-    if frequency.is_overdue(due, now):
+    if last.declared_stale:
+        assert last.declared is not None
         evidence.append(Bilingual(
-            f"เลยกำหนดปรับปรุงข้อมูลเมื่อ {_moment_th(due)}", f"The update was due {_moment_en(due)}",
+            f"วันที่ปรับปรุงข้อมูลล่าสุดที่ระบุไว้ ({format_date_th(last.declared)}) "
+            f"เก่ากว่าไฟล์ที่อัปโหลดล่าสุด",
+            f"The declared last update date ({format_date_en(last.declared)}) "
+            f"is older than the latest file upload",
         ))
+    due_th = format_date_th(due.at) if due.all_day else format_datetime_th(due.at)
+    due_en = format_date_en(due.at) if due.all_day else format_datetime_en(due.at)
+    if due.is_overdue(now):
+        evidence.append(Bilingual(f"เลยกำหนดปรับปรุงข้อมูลเมื่อ {due_th}", f"The update was due {due_en}"))
         return _result(key, NOT_MET, evidence, Bilingual(
             "ปรับปรุงข้อมูลและวันที่ปรับปรุงข้อมูลล่าสุด หรือแก้ไขความถี่ให้ตรงกับการปรับปรุงจริง",
             "Update the data and its last update date, or correct the frequency to match real updates",
         ))
-    evidence.append(Bilingual(
-        f"กำหนดปรับปรุงครั้งถัดไป {_moment_th(due)}", f"Next update due {_moment_en(due)}",
-    ))
+    evidence.append(Bilingual(f"กำหนดปรับปรุงครั้งถัดไป {due_th}", f"Next update due {due_en}"))
     return _result(key, MET, evidence, NO_ADVICE)
 
 
@@ -494,7 +479,7 @@ def _license_free(dataset: Mapping[str, Any], open_license_ids: frozenset[str]) 
         return _result(key, MET, [Bilingual(
             f"{license_id} เป็นสัญญาอนุญาตแบบเปิด", f"{license_id} is an open licence",
         )], NO_ADVICE)
-    if license_id == OTHER_CHOICE:
+    if license_id == OTHER:
         other = str(dataset.get("license_id_other") or "").strip() or "-"
         return _result(key, NEEDS_ATTESTATION, [Bilingual(
             f"สัญญาอนุญาตอื่นๆ: {other}", f"Other licence: {other}",

@@ -21,8 +21,12 @@ def test_units_are_the_thirteen_thai_choices_in_form_order():
 
 
 def test_daily_or_shorter_units_need_an_update_time():
-    assert f.SUB_DAILY == f.DAILY_OR_SHORTER == {"วัน", "วันทำการ", "ชั่วโมง", "นาที", "ตามเวลาจริง"}
-    assert "สัปดาห์" not in f.SUB_DAILY
+    assert f.DAILY_OR_SHORTER == {"วัน", "วันทำการ", "ชั่วโมง", "นาที", "ตามเวลาจริง"}
+    assert "สัปดาห์" not in f.DAILY_OR_SHORTER
+
+
+def test_only_units_shorter_than_a_day_are_due_at_a_moment():
+    assert f.SUB_DAILY == {"ชั่วโมง", "นาที", "ตามเวลาจริง"}
 
 
 # --- parse_interval ---------------------------------------------------------
@@ -187,20 +191,41 @@ def test_update_time_is_ignored_by_other_units():
     assert next_due(D(2026, 5, 1, 15, 45), "เดือน", update_time=nine) == D(2026, 6, 1, 15, 45)
 
 
-# --- is_overdue -------------------------------------------------------------
+# --- Due: dates and moments ------------------------------------------------
 
-def test_is_overdue_only_after_the_due_moment():
-    due = D(2026, 5, 1, 10, 0)
+def test_a_moment_is_overdue_only_after_it():
+    due = f.Due(D(2026, 5, 1, 10, 0), all_day=False)
     assert f.is_overdue(due, D(2026, 5, 1, 10, 1)) is True
-    assert f.is_overdue(due, due) is False
+    assert f.is_overdue(due, due.at) is False
     assert f.is_overdue(due, D(2026, 5, 1, 9, 59)) is False
     assert f.is_overdue(None, D(2099, 1, 1)) is False
+    assert due.iso() == "2026-05-01T10:00:00+07:00"
+
+
+def test_a_due_date_is_overdue_from_the_next_day_in_bangkok():
+    due = f.Due(D(2026, 5, 31), all_day=True)
+    assert due.iso() == "2026-05-31"
+    assert due.overdue_from == D(2026, 6, 1)
+    assert not due.is_overdue(D(2026, 5, 31, 0, 0))
+    assert not due.is_overdue(D(2026, 5, 31, 23, 59, 59))
+    assert due.is_overdue(D(2026, 6, 1, 0, 0))
+    # around midnight in Bangkok = 17:00 UTC the day before
+    utc = dt.timezone.utc
+    assert not due.is_overdue(dt.datetime(2026, 5, 31, 16, 59, 59, tzinfo=utc))
+    assert due.is_overdue(dt.datetime(2026, 5, 31, 17, 0, 0, tzinfo=utc))
 
 
 def test_is_overdue_converts_an_aware_now_to_bangkok_time():
-    due = D(2026, 5, 1, 10, 0)
+    due = f.Due(D(2026, 5, 1, 10, 0), all_day=False)
     assert f.is_overdue(due, dt.datetime(2026, 5, 1, 2, 59, tzinfo=dt.timezone.utc)) is False
     assert f.is_overdue(due, dt.datetime(2026, 5, 1, 3, 1, tzinfo=dt.timezone.utc)) is True
+
+
+def test_schedule_of():
+    due = f.Due(D(2026, 5, 1), all_day=True)
+    assert f.schedule_of(due, D(2026, 5, 1, 23, 0)) == f.ON_SCHEDULE
+    assert f.schedule_of(due, D(2026, 5, 2)) == f.OVERDUE
+    assert f.schedule_of(None, D(2026, 5, 2)) == f.NO_SCHEDULE
 
 
 # --- describe -------------------------------------------------------------
@@ -230,17 +255,44 @@ def test_describe_in_thai_and_english(unit, interval, th, en):
 
 # --- last_update_of -------------------------------------------------------
 
-def test_last_update_is_the_latest_of_resource_and_dataset_dates():
+def test_last_update_is_the_latest_of_declared_dates_and_file_changes_in_bangkok_time():
     dataset = {
         "last_updated_date": "2026-03-01",
         "metadata_modified": "2026-12-01T00:00:00",
         "resources": [
             {"last_modified": "2026-02-01T10:00:00", "resource_last_updated_date": "2026-01-01"},
             {"last_modified": None, "resource_last_updated_date": "2026-03-05"},
+            # CKAN writes last_modified in UTC: 08:15 UTC is 15:15 in Bangkok
             {"last_modified": "2026-03-05T08:15:00.123000"},
         ],
     }
-    assert f.last_update_of(dataset) == D(2026, 3, 5, 8, 15, 0, 123000)
+    last = f.last_update_of(dataset)
+    assert last.moment == D(2026, 3, 5, 15, 15, 0, 123000)
+    assert last.source == f.FILE
+    assert last.declared == dt.date(2026, 3, 1)
+    assert last.declared_stale is True
+    assert last.as_dict() == {
+        "date": "2026-03-05T15:15:00.123000+07:00", "source": "file", "declared": "2026-03-01",
+        "declared_stale": True, "latest_file": "2026-03-05T15:15:00.123000+07:00"}
+
+
+def test_an_upload_after_17_utc_is_the_next_day_in_bangkok():
+    dataset = {"last_updated_date": "2026-01-31",
+               "resources": [{"last_modified": "2026-01-31T17:30:00"}]}
+    last = f.last_update_of(dataset)
+    assert last.moment == D(2026, 2, 1, 0, 30)
+    assert last.declared_stale is True  # the upload is on 1 Feb in Bangkok
+    same_day = f.last_update_of({"last_updated_date": "2026-01-31",
+                                 "resources": [{"last_modified": "2026-01-31T16:59:00"}]})
+    assert same_day.moment == D(2026, 1, 31, 23, 59)
+    assert same_day.source == f.FILE and same_day.declared_stale is False
+
+
+def test_a_declared_date_wins_over_an_older_upload():
+    last = f.last_update_of({"last_updated_date": "2026-04-02",
+                             "resources": [{"last_modified": "2026-04-01T03:00:00"}]})
+    assert (last.moment, last.source, last.declared_stale) == (D(2026, 4, 2), f.DECLARED, False)
+    assert last.as_dict()["date"] == "2026-04-02"
 
 
 def test_last_update_ignores_unparsable_values():
@@ -250,14 +302,16 @@ def test_last_update_ignores_unparsable_values():
                       {"resource_last_updated_date": "2026-01-02"}],
         "metadata_modified": "2026-12-01T00:00:00",
     }
-    assert f.last_update_of(dataset) == D(2026, 1, 2)
+    last = f.last_update_of(dataset)
+    assert (last.moment, last.source, last.declared) == (D(2026, 1, 2), f.DECLARED, None)
 
 
 def test_last_update_falls_back_to_metadata_modified_only_when_nothing_else():
     dataset = {"resources": [{"last_modified": "", "created": "2026-06-01T00:00:00"}],
                "metadata_created": "2026-06-01T00:00:00",
                "metadata_modified": "2026-07-01T12:00:00"}
-    assert f.last_update_of(dataset) == D(2026, 7, 1, 12, 0)
+    last = f.last_update_of(dataset)
+    assert (last.moment, last.source) == (D(2026, 7, 1, 19, 0), f.METADATA)
     assert f.last_update_of({"resources": []}) is None
     assert f.last_update_of({}) is None
 
@@ -265,11 +319,29 @@ def test_last_update_falls_back_to_metadata_modified_only_when_nothing_else():
 def test_due_of_a_dataset_dict():
     dataset = {"update_frequency_unit": "เดือน", "update_frequency_interval": "๒",
                "last_updated_date": "2026-01-31"}
-    assert f.due_of(dataset) == dt.datetime(2026, 3, 31)
+    assert f.due_of(dataset) == f.Due(D(2026, 3, 31), all_day=True)
     daily = {"update_frequency_unit": "วันทำการ", "update_frequency_time": "09:30",
              "last_updated_date": "2026-11-20"}  # a Friday
-    assert f.due_of(daily) == dt.datetime(2026, 11, 23, 9, 30)
+    assert f.due_of(daily) == f.Due(D(2026, 11, 23), all_day=True)
+    hourly = {"update_frequency_unit": "ชั่วโมง", "update_frequency_interval": "6",
+              "resources": [{"last_modified": "2026-11-20T20:00:00"}]}  # 03:00 on the 21st
+    assert f.due_of(hourly) == f.Due(D(2026, 11, 21, 9, 0), all_day=False)
     assert f.due_of({**dataset, "update_frequency_interval": "0"}) is None
     assert f.due_of({"update_frequency_unit": "ไม่ทราบ",
-                             "last_updated_date": "2026-01-31"}) is None
+                     "last_updated_date": "2026-01-31"}) is None
     assert f.due_of({"update_frequency_unit": "ปี"}) is None
+
+
+def test_monthly_due_dates_at_month_ends():
+    for last, due in [("2026-01-31", D(2026, 2, 28)), ("2028-01-31", D(2028, 2, 29)),
+                      ("2026-03-31", D(2026, 4, 30)), ("2026-12-31", D(2027, 1, 31))]:
+        assert f.due_of({"update_frequency_unit": "เดือน", "last_updated_date": last}).at == due
+
+
+def test_an_upload_just_before_midnight_in_bangkok_counts_on_its_bangkok_day():
+    # 2026-01-31T16:59 UTC is 23:59 on 31 Jan in Bangkok: due 28 Feb
+    before = {"update_frequency_unit": "เดือน", "resources": [{"last_modified": "2026-01-31T16:59:00"}]}
+    assert f.due_of(before).date == dt.date(2026, 2, 28)
+    # 17:01 UTC is 00:01 on 1 Feb in Bangkok: due 1 Mar
+    after = {"update_frequency_unit": "เดือน", "resources": [{"last_modified": "2026-01-31T17:01:00"}]}
+    assert f.due_of(after).date == dt.date(2026, 3, 1)

@@ -131,10 +131,21 @@ def test_missing_attestation_field_needs_attestation():
 def test_timely_met_before_the_due_date_with_be_and_ce_evidence():
     result = check("timely")
     assert result.status == MET
+    # the upload at 09:00 UTC is 16:00 in Bangkok; a monthly due is a date
     assert texts(result, "th") == (
-        "ความถี่: ทุกเดือน | ปรับปรุงล่าสุด 1 พ.ย. 2569 09:00 น. | กำหนดปรับปรุงครั้งถัดไป 1 ธ.ค. 2569 09:00 น."
+        "ความถี่: ทุกเดือน | ปรับปรุงล่าสุด 1 พ.ย. 2569 16:00 น. (จากไฟล์ที่อัปโหลดหรือแก้ไขล่าสุด)"
+        " | กำหนดปรับปรุงครั้งถัดไป 1 ธ.ค. 2569"
     )
-    assert texts(result) == "Frequency: every month | Last updated 1 Nov 2026 09:00 | Next update due 1 Dec 2026 09:00"
+    assert texts(result) == ("Frequency: every month | Last updated 1 Nov 2026 16:00 "
+                             "(from the latest file upload or link change) | Next update due 1 Dec 2026")
+
+
+def test_timely_says_when_the_declared_date_is_older_than_an_upload():
+    dataset = make_dataset(last_updated_date="2026-10-01")  # r1 was uploaded on 1 Nov
+    result = check("timely", dataset)
+    assert "The declared last update date (1 Oct 2026) is older than the latest file upload" in texts(result)
+    assert "(1 ต.ค. 2569) เก่ากว่าไฟล์ที่อัปโหลดล่าสุด" in texts(result, "th")
+    assert "older" not in texts(check("timely"))
 
 
 def test_timely_not_met_when_overdue():
@@ -154,34 +165,38 @@ def test_timely_interval_counts():
     assert "Next update due 15 Dec 2026" in texts(result)
 
 
-def test_timely_uses_the_resource_dates_and_the_update_time():
+def test_timely_daily_data_is_due_on_a_date_counted_in_bangkok():
+    # 15:00 UTC on the 23rd is 22:00 in Bangkok: due on the 24th, overdue from the 25th
     dataset = make_dataset(update_frequency_unit="วัน", last_updated_date="2026-11-20",
                            update_frequency_time="08:00",
                            resources=[{"id": "a", "format": "CSV", "last_modified": "2026-11-23T15:00:00"}])
-    result = check("timely", dataset, now=dt.datetime(2026, 11, 24, 7, 59))
+    result = check("timely", dataset, now=dt.datetime(2026, 11, 24, 23, 59))
     assert result.status == MET
-    assert "Next update due 24 Nov 2026 08:00" in texts(result)
-    assert check("timely", dataset, now=dt.datetime(2026, 11, 24, 8, 1)).status == NOT_MET
+    assert texts(result).endswith("Next update due 24 Nov 2026")
+    assert check("timely", dataset, now=dt.datetime(2026, 11, 25, 0, 0)).status == NOT_MET
 
 
 def test_timely_working_days_use_the_holidays_passed_in():
     dataset = make_dataset(update_frequency_unit="วันทำการ", last_updated_date="2026-11-20",
                            resources=resources("CSV"))  # a Friday
-    # A date means midnight: due at the start of Monday, not on Saturday.
-    sunday_night = dt.datetime(2026, 11, 22, 23, 0)
-    assert check("timely", dataset, now=sunday_night).status == MET
-    monday_noon = dt.datetime(2026, 11, 23, 12, 0)
-    result = check("timely", dataset, now=monday_noon)
+    # due on Monday (not on Saturday), overdue from Tuesday
+    assert check("timely", dataset, now=dt.datetime(2026, 11, 22, 23, 0)).status == MET
+    assert check("timely", dataset, now=dt.datetime(2026, 11, 23, 23, 59)).status == MET
+    tuesday_noon = dt.datetime(2026, 11, 24, 12, 0)
+    result = check("timely", dataset, now=tuesday_noon)
     assert result.status == NOT_MET
     assert "The update was due 23 Nov 2026" in texts(result)
     holiday = frozenset({dt.date(2026, 11, 23)})
-    assert check("timely", dataset, now=monday_noon, holidays=holiday).status == MET
+    assert check("timely", dataset, now=tuesday_noon, holidays=holiday).status == MET
+    assert "Next update due 24 Nov 2026" in texts(check("timely", dataset, now=tuesday_noon, holidays=holiday))
 
 
 def test_timely_accepts_an_aware_now():
-    dataset = make_dataset(update_frequency_unit="ชั่วโมง", last_updated_date="2026-11-24T10:00:00",
-                           resources=resources("CSV"))
+    # uploaded 03:00 UTC = 10:00 Bangkok; hourly data is due at 11:00 Bangkok = 04:00 UTC
+    dataset = make_dataset(update_frequency_unit="ชั่วโมง", last_updated_date=None,
+                           resources=[{"id": "a", "format": "CSV", "last_modified": "2026-11-24T03:00:00"}])
     utc = dt.timezone.utc
+    assert "Next update due 24 Nov 2026 11:00" in texts(check("timely", dataset, now=dt.datetime(2026, 11, 24, 10, 30)))
     assert check("timely", dataset, now=dt.datetime(2026, 11, 24, 3, 30, tzinfo=utc)).status == MET
     assert check("timely", dataset, now=dt.datetime(2026, 11, 24, 4, 30, tzinfo=utc)).status == NOT_MET
 
@@ -231,7 +246,7 @@ def test_timely_falls_back_to_metadata_modified():
                            resources=resources("CSV"))
     result = check("timely", dataset)
     assert result.status == NOT_MET
-    assert "Last updated 1 Oct 2026" in texts(result)
+    assert "Last updated 1 Oct 2026 07:00 (from the latest change of the metadata)" in texts(result)
 
 
 # --- accessible ---------------------------------------------------------------

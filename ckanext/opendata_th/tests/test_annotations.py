@@ -1,6 +1,6 @@
-"""Due dates, overdue flags and the ten properties on the dataset, through
-CKAN: package_show, package_search facets, the properties action, the
-dataset page, link checks (a real background job) and the CLI."""
+"""Due dates, the schedule facet and the ten properties on the dataset,
+through CKAN: package_show, package_search facets, the properties action,
+the dataset page, link checks (a real background job) and the CLI."""
 import datetime as dt
 import http.server
 import threading
@@ -14,6 +14,7 @@ from ckan.lib import jobs
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
+from ckanext.opendata_th import context
 from ckanext.opendata_th.model import LinkCheck, Reminder
 from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
 
@@ -37,7 +38,8 @@ def create(org, sysadmin, **fields):
 
 
 def yesterday_minus(days):
-    return (dt.date.today() - dt.timedelta(days=days)).isoformat()
+    """A date ``days`` days before today in Bangkok."""
+    return (context.now().date() - dt.timedelta(days=days)).isoformat()
 
 
 def test_monthly_dataset_updated_long_ago_is_overdue(org, sysadmin):
@@ -45,8 +47,11 @@ def test_monthly_dataset_updated_long_ago_is_overdue(org, sysadmin):
                      update_frequency_interval="1", last_updated_date=yesterday_minus(90))
     shown = call_action("package_show", id=created["id"])
     assert shown["opendata_overdue"] is True
-    due = dt.datetime.fromisoformat(shown["opendata_due_date"])
-    assert due < dt.datetime.now()
+    assert shown["opendata_schedule"] == "overdue"
+    last = dt.date.fromisoformat(yesterday_minus(90))
+    due = dt.date.fromisoformat(shown["opendata_due_date"])  # a date, no clock time
+    assert due.month == (last.month % 12) + 1
+    assert shown["opendata_last_update"]["source"] == "declared"
     timely = {p["key"]: p for p in shown["opendata_properties"]["properties"]}["timely"]
     assert timely["status"] == "not_met"
     assert timely["advice"]["th"] and timely["advice"]["en"]
@@ -61,19 +66,44 @@ def test_recent_dataset_is_on_schedule_and_never_updated_has_no_due_date(org, sy
     fresh = call_action("package_show", id="fresh")
     static = call_action("package_show", id="static")
     assert fresh["opendata_overdue"] is False and fresh["opendata_due_date"]
+    assert fresh["opendata_schedule"] == "on_schedule"
     assert static["opendata_due_date"] is None and static["opendata_overdue"] is False
+    assert static["opendata_schedule"] == "no_schedule"
 
 
-def test_overdue_is_a_search_facet_and_filter(org, sysadmin):
+def test_schedule_is_a_search_facet_and_filter_with_three_values(org, sysadmin):
     create(org, sysadmin, name="late", update_frequency_unit="เดือน",
            update_frequency_interval="1", last_updated_date=yesterday_minus(90))
+    create(org, sysadmin, name="late-too", update_frequency_unit="สัปดาห์",
+           update_frequency_interval="1", last_updated_date=yesterday_minus(30))
     create(org, sysadmin, name="fresh", update_frequency_unit="ปี",
            update_frequency_interval="1", last_updated_date=yesterday_minus(1))
-    result = call_action("package_search", **{"facet.field": '["opendata_overdue"]'})
-    assert result["facets"]["opendata_overdue"] == {"true": 1, "false": 1}
-    overdue = call_action("package_search", fq="opendata_overdue:true")
-    assert [d["name"] for d in overdue["results"]] == ["late"]
-    assert overdue["results"][0]["opendata_overdue"] is True
+    create(org, sysadmin, name="static", update_frequency_unit="ไม่ทราบ",
+           update_frequency_interval="")
+    result = call_action("package_search", **{"facet.field": '["opendata_schedule"]'})
+    assert result["facets"]["opendata_schedule"] == {"overdue": 2, "on_schedule": 1, "no_schedule": 1}
+    for value, names in (("overdue", ["late", "late-too"]), ("on_schedule", ["fresh"]),
+                         ("no_schedule", ["static"])):
+        found = call_action("package_search", fq=f"opendata_schedule:{value}", sort="name asc")
+        assert [d["name"] for d in found["results"]] == names
+        assert {d["opendata_schedule"] for d in found["results"]} == {value}
+    # the facet counts what the filter leaves
+    filtered = call_action("package_search", fq='opendata_schedule:"overdue"',
+                           **{"facet.field": '["opendata_schedule"]'})
+    assert filtered["facets"]["opendata_schedule"] == {"overdue": 2}
+
+
+def test_schedule_facet_labels_in_thai_and_english(org, sysadmin, app):
+    create(org, sysadmin, name="late", update_frequency_unit="เดือน",
+           update_frequency_interval="1", last_updated_date=yesterday_minus(90))
+    create(org, sysadmin, name="static", update_frequency_unit="ไม่ทราบ",
+           update_frequency_interval="")
+    body = app.get("/dataset/").body
+    assert "กำหนดการปรับปรุงข้อมูล" in body and "เลยกำหนด" in body and "ไม่มีกำหนดปรับปรุง" in body
+    english = app.get("/en/dataset/").body
+    assert "Update schedule" in english and "Overdue" in english and "No update schedule" in english
+    filtered = app.get("/dataset/", query_string={"opendata_schedule": "overdue"}).body
+    assert "/dataset/late" in filtered and "/dataset/static" not in filtered
 
 
 def test_properties_action_scores_and_explains(org, sysadmin, app):
@@ -190,14 +220,27 @@ def test_overdue_command_unknown_org_is_a_clear_error(ckan_config):
     assert "Organization not found" in result.output and "ไม่พบหน่วยงาน" in result.output
 
 
-def test_live_link_check_through_the_action_needs_edit_rights(org, sysadmin, web, app):
+def test_live_link_check_is_a_post_action_that_needs_edit_rights(org, sysadmin, web, app):
     create(org, sysadmin, name="checked-now", resources=[
         {"name": "ok", "url": f"{web}/ok.csv", "format": "CSV"}])
-    anonymous = app.get("/api/3/action/opendata_th_properties_show",
-                        query_string={"id": "checked-now", "check_links": "true"})
-    assert anonymous.status_code == 403
-    result = call_action("opendata_th_properties_show", {"user": sysadmin["name"]},
-                         id="checked-now", check_links=True)
-    permanent = {p["key"]: p for p in result["properties"]}["permanent"]
+    before = model.Session.query(LinkCheck).count()
+    # a GET never checks links or writes
+    shown = app.get("/api/3/action/opendata_th_properties_show",
+                    query_string={"id": "checked-now", "check_links": "true"})
+    assert shown.status_code == 200
+    assert app.get("/api/3/action/opendata_th_link_check",
+                   query_string={"id": "checked-now"}).status_code == 400
+    assert model.Session.query(LinkCheck).count() == before
+    # anonymous and a member of another organization may not run it
+    assert app.post("/api/3/action/opendata_th_link_check",
+                    json={"id": "checked-now"}).status_code == 403
+    stranger = factories.UserWithToken()
+    factories.Organization(users=[{"name": stranger["name"], "capacity": "admin"}])
+    assert app.post("/api/3/action/opendata_th_link_check", json={"id": "checked-now"},
+                    headers={"Authorization": stranger["token"]}).status_code == 403
+    assert model.Session.query(LinkCheck).count() == before
+    result = call_action("opendata_th_link_check", {"user": sysadmin["name"]}, id="checked-now")
+    assert [(c["ok"], c["status_code"]) for c in result["checks"]] == [(True, 200)]
+    permanent = {p["key"]: p for p in result["properties"]["properties"]}["permanent"]
     assert permanent["status"] == "met"
-    assert model.Session.query(LinkCheck).filter_by(ok=True).count() >= 1
+    assert model.Session.query(LinkCheck).count() == before + 1

@@ -1,0 +1,193 @@
+"""The playbook's view of each dataset, added to CKAN's dataset dicts and
+search documents.
+
+``opendata_last_update``  when the data was last updated and where that date
+                          comes from (see :class:`.frequency.LastUpdate`)
+``opendata_due_date``     the next update's due date (ISO date) or, for
+                          hourly and shorter units, moment (ISO, +07:00)
+``opendata_overdue``      True once that date or moment has passed
+``opendata_schedule``     overdue, on_schedule or no_schedule
+``opendata_properties``   the ten open-data properties: score and detail
+
+The rules are in :mod:`.playbook`; this module gathers their inputs from CKAN
+once per call (licences, holidays, the latest link checks of every dataset
+annotated), so a page of 100 search results costs one query, not 100.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendata_th import context
+from ckanext.opendata_th.model import LinkCheck
+from ckanext.opendata_th.playbook import frequency, properties
+from ckanext.opendata_th.playbook.dates import BANGKOK
+
+SCHEDULE_FIELD = "opendata_schedule"
+"""The facet of where datasets stand against their update frequency."""
+SCHEDULED = "scheduled"
+"""Indexed value of ``opendata_schedule`` for datasets with a due date."""
+DUE_FIELD = "opendata_overdue_date"
+"""Indexed only: the UTC moment from which the dataset is overdue (a date
+field, ``*_date``, in CKAN's Solr schema too)."""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules need from outside the dataset dicts, read once."""
+
+    now: dt.datetime
+    holidays: frozenset[dt.date]
+    open_license_ids: frozenset[str]
+    link_checks: dict[str, dict[str, bool]]
+
+    @classmethod
+    def read(cls, package_ids: Iterable[str]) -> "Facts":
+        return cls(now=context.now(), holidays=context.holidays(),
+                   open_license_ids=context.open_license_ids(),
+                   link_checks=LinkCheck.latest(package_ids))
+
+
+def annotate(pkg_dict: dict[str, Any]) -> None:
+    """Annotate one dataset dict."""
+    annotate_all([pkg_dict])
+
+
+def annotate_all(pkg_dicts: list[dict[str, Any]]) -> None:
+    """Annotate dataset dicts, reading the facts once for all of them."""
+    facts = Facts.read(d["id"] for d in pkg_dicts if d.get("id"))
+    for pkg_dict in pkg_dicts:
+        _annotate(pkg_dict, facts)
+
+
+def _annotate(pkg_dict: dict[str, Any], facts: Facts) -> None:
+    last = frequency.last_update_of(pkg_dict)
+    due = frequency.due_of(pkg_dict, holidays=facts.holidays)
+    pkg_dict["opendata_last_update"] = last.as_dict() if last else None
+    pkg_dict["opendata_due_date"] = due.iso() if due else None
+    pkg_dict["opendata_overdue"] = frequency.is_overdue(due, facts.now)
+    pkg_dict[SCHEDULE_FIELD] = frequency.schedule_of(due, facts.now)
+    checks = properties.ExternalChecks(url_status=facts.link_checks.get(pkg_dict.get("id") or ""))
+    pkg_dict["opendata_properties"] = properties.evaluate(
+        pkg_dict, now=facts.now, checks=checks, open_license_ids=facts.open_license_ids,
+        holidays=facts.holidays).as_dict()
+
+
+def for_index(doc: dict[str, Any]) -> dict[str, Any]:
+    """Put the searchable parts of the annotation in a search document.
+
+    They are computed from the validated dataset (the raw dict CKAN indexes
+    keeps schema fields in extras). What changes with time alone is not
+    indexed as a value: the document holds the UTC moment from which the
+    dataset is overdue (see the schedule facet below).
+    """
+    for key in ("opendata_properties", "opendata_last_update", "opendata_due_date",
+                "opendata_overdue", SCHEDULE_FIELD):
+        doc.pop(key, None)
+    dataset = json.loads(doc["validated_data_dict"]) if doc.get("validated_data_dict") else dict(doc)
+    facts = Facts.read([dataset["id"]] if dataset.get("id") else [])
+    due = frequency.due_of(dataset, holidays=facts.holidays)
+    doc[DUE_FIELD] = (due.overdue_from.replace(tzinfo=BANGKOK).astimezone(dt.timezone.utc)
+                      .strftime("%Y-%m-%dT%H:%M:%SZ") if due else None)
+    doc[SCHEDULE_FIELD] = SCHEDULED if due else frequency.NO_SCHEDULE
+    checks = properties.ExternalChecks(url_status=facts.link_checks.get(dataset.get("id") or ""))
+    assessment = properties.evaluate(dataset, now=facts.now, checks=checks,
+                                     open_license_ids=facts.open_license_ids,
+                                     holidays=facts.holidays)
+    doc["opendata_score"] = assessment.score
+    doc["opendata_unmet"] = [result.key for result in assessment.results if not result.met]
+    return doc
+
+
+# -- the schedule facet, computed at query time ---------------------------------
+#
+# Whether a dataset is overdue changes with the clock, not with an edit, so an
+# indexed true/false would be wrong from the due moment until the next
+# re-index. The index keeps what does not change (``opendata_schedule`` is
+# "scheduled" or "no_schedule", and ``opendata_overdue_from``); filters on
+# overdue / on_schedule become ranges on ``opendata_overdue_from`` against NOW,
+# and the facet's "scheduled" count is split with one count query. This works
+# the same on the PostgreSQL backend and on Solr.
+
+_SCHEDULE_TERM = re.compile(
+    rf'(?<![\w.:]){SCHEDULE_FIELD}:"?({frequency.OVERDUE}|{frequency.ON_SCHEDULE})"?(?![\w"])')
+_RANGES = {
+    frequency.OVERDUE: f"{DUE_FIELD}:[* TO NOW]",
+    frequency.ON_SCHEDULE: f"{DUE_FIELD}:{{NOW TO *]",
+}
+
+
+def rewrite_schedule_filters(search_params: dict[str, Any]) -> dict[str, Any]:
+    """``opendata_schedule:overdue`` / ``on_schedule`` in ``fq`` and
+    ``fq_list`` as ranges on the indexed overdue moment."""
+    def rewrite(text: Any) -> Any:
+        if not isinstance(text, str) or SCHEDULE_FIELD not in text:
+            return text
+        return _SCHEDULE_TERM.sub(lambda match: _RANGES[match.group(1)], text)
+
+    if "fq" in search_params:
+        search_params["fq"] = rewrite(search_params["fq"])
+    if isinstance(search_params.get("fq_list"), list):
+        search_params["fq_list"] = [rewrite(item) for item in search_params["fq_list"]]
+    return search_params
+
+
+def split_schedule_facet(search_results: dict[str, Any], search_params: dict[str, Any],
+                         count_overdue: Callable[[dict[str, Any]], int]) -> None:
+    """Turn the indexed facet (scheduled / no_schedule) into overdue /
+    on_schedule / no_schedule. ``count_overdue(params)`` runs the same search
+    restricted to overdue datasets and returns its count."""
+    counts = search_results.get("facets", {}).get(SCHEDULE_FIELD)
+    if counts is None:
+        return
+    scheduled = counts.pop(SCHEDULED, 0)
+    if scheduled:
+        params = {key: search_params[key] for key in ("q", "fq", "fq_list", "defType", "qf")
+                  if search_params.get(key) is not None}
+        params["fq"] = f'{params.get("fq", "")} +{_RANGES[frequency.OVERDUE]}'.strip()
+        overdue = count_overdue(params)
+        counts[frequency.OVERDUE] = overdue
+        counts[frequency.ON_SCHEDULE] = scheduled - overdue
+    for name in [name for name, count in counts.items() if not count]:
+        del counts[name]
+    facet = search_results.get("search_facets", {}).get(SCHEDULE_FIELD)
+    if facet is not None:
+        facet["items"] = [{"name": name, "display_name": name, "count": count}
+                          for name, count in counts.items()]
+
+
+def schedule_labels() -> dict[str, str]:
+    """The schedule facet's values for people, in the current language."""
+    return {frequency.OVERDUE: tk._("Overdue"), frequency.ON_SCHEDULE: tk._("On schedule"),
+            frequency.NO_SCHEDULE: tk._("No update schedule")}
+
+
+def _count_as_current_user(params: dict[str, Any]) -> int:
+    """The number of datasets matching ``params`` that the current user may
+    see (CKAN applies their permission labels), private ones included."""
+    try:
+        user = tk.current_user.name if tk.current_user.is_authenticated else ""
+        action_context: dict[str, Any] = {"user": user}
+    except (RuntimeError, AttributeError):  # no request: a command or a job
+        action_context = context.site_context()
+    result = tk.get_action("package_search")(action_context, {
+        **params, "rows": 0, "include_private": True, "facet": "false"})
+    return result["count"]
+
+
+def after_search(search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
+    """Annotate the results in one batch; split and label the schedule facet."""
+    annotate_all([d for d in search_results["results"] if isinstance(d, dict) and "resources" in d])
+    split_schedule_facet(search_results, search_params, _count_as_current_user)
+    facet = search_results.get("search_facets", {}).get(SCHEDULE_FIELD)
+    if facet:
+        labels = schedule_labels()
+        for item in facet["items"]:
+            item["display_name"] = labels.get(item["name"], item["name"])
+    return search_results

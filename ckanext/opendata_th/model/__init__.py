@@ -1,0 +1,11 @@
+"""Tables of the ``opendata_th`` plugin: records that keep their history.
+
+Created by the plugin's alembic migrations (``ckan db upgrade -p
+opendata_th``). Timestamps are stored timezone-aware (``timestamptz``).
+"""
+from __future__ import annotations
+
+from ckanext.opendata_th.model.link_check import LinkCheck
+from ckanext.opendata_th.model.reminder import Reminder
+
+__all__ = ["LinkCheck", "Reminder"]

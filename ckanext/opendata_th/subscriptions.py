@@ -1,0 +1,76 @@
+"""Work that follows a change, queued after the change is committed.
+
+CKAN sends ``action_succeeded`` when an action returns. A top-level
+``package_update`` has committed by then; an action called inside another
+(``resource_create`` calls ``package_update`` with ``defer_commit``) has not,
+so those calls are skipped and the outer action's own signal is used. Each
+dataset gets its follow-ups once per top-level action.
+
+Later features add their follow-ups (quality checks, the push to data.go.th)
+to :data:`FOLLOW_UPS`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendata_th.context import site_context
+from ckanext.opendata_th.jobs import link_check
+
+DATASET_ACTIONS = (
+    "package_create", "package_update", "package_patch", "package_revise",
+    "resource_create", "resource_update", "resource_patch", "resource_delete",
+    "package_resource_reorder",
+)
+"""Actions after which a dataset's resources may have changed."""
+
+FOLLOW_UPS: list[Callable[[dict[str, Any]], None]] = [
+    link_check.enqueue_if_linked,
+]
+"""Called with the committed dataset dict (as the site user sees it)."""
+
+_QUEUED = "opendata_th_followed_up"
+
+
+def get_subscriptions() -> dict[Any, list[dict[str, Any]]]:
+    return {tk.signals.action_succeeded: [
+        {"sender": action, "receiver": dataset_changed} for action in DATASET_ACTIONS]}
+
+
+def dataset_changed(action: str, **kwargs: Any) -> None:
+    context = kwargs.get("context") or {}
+    if context.get("defer_commit"):
+        return  # not committed yet: the outer action signals after its commit
+    package_id = _package_id(action, kwargs.get("data_dict") or {}, kwargs.get("result"))
+    done = context.setdefault(_QUEUED, set())
+    if not package_id or package_id in done:
+        return
+    done.add(package_id)
+    result = kwargs.get("result")
+    if action.startswith("package_") and isinstance(result, dict) and "resources" in result:
+        dataset = result  # the committed dataset, as package_update returns it
+    else:
+        try:
+            dataset = tk.get_action("package_show")(site_context(), {"id": package_id})
+        except tk.ObjectNotFound:
+            return
+    for follow_up in FOLLOW_UPS:
+        follow_up(dataset)
+
+
+def _package_id(action: str, data_dict: dict[str, Any], result: Any) -> str | None:
+    if action.startswith("package_"):
+        if isinstance(result, dict):
+            return result.get("id")
+        if isinstance(result, str):  # return_id_only
+            return result
+        return data_dict.get("id")
+    if isinstance(result, dict) and result.get("package_id"):
+        return result["package_id"]
+    if data_dict.get("package_id"):
+        return data_dict["package_id"]
+    resource = model.Resource.get(data_dict.get("id") or "")
+    return resource.package_id if resource else None

@@ -1,0 +1,4 @@
+"""Blueprints of the ``opendata_th`` plugin, one module per area."""
+from ckanext.opendata_th.views.properties import properties
+
+__all__ = ["properties"]
