@@ -38,7 +38,7 @@ test-pure: install
 # Any `ckan` command against the portal that `make serve` runs (or its
 # database when it is stopped), e.g. make ckan ARGS="opendata-th overdue"
 ckan: install
-	$(BIN)/python scripts/devstack.py run --ini development.ini --db ckan_dev --redis-db 0 -- $(BIN)/ckan -c development.ini $(ARGS)
+	$(BIN)/python scripts/devstack.py run --attach --ini development.ini --db ckan_dev --redis-db 0 -- $(BIN)/ckan -c development.ini $(ARGS)
 
 clean-dev:
 	rm -rf .dev

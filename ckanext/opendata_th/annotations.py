@@ -66,13 +66,40 @@ def annotate_all(pkg_dicts: list[dict[str, Any]]) -> None:
         _annotate(pkg_dict, facts)
 
 
-def _annotate(pkg_dict: dict[str, Any], facts: Facts) -> None:
+def annotate_results(results: list[dict[str, Any]]) -> None:
+    """Annotate search results. A result carries the assessment made when it
+    was indexed (see :func:`for_index`; the link-check job re-indexes the
+    dataset after each check), so only what depends on the clock is computed
+    again: the schedule and "timely". Results indexed without an assessment
+    are annotated in full, with one query for all of their link checks."""
+    indexed = [d for d in results if isinstance(d.get("opendata_properties"), dict)]
+    others = [d for d in results if not isinstance(d.get("opendata_properties"), dict)]
+    facts = Facts.read(d["id"] for d in others if d.get("id"))
+    for pkg_dict in indexed:
+        last = _annotate_schedule(pkg_dict, facts)
+        timely = properties.assess_timely(pkg_dict, now=facts.now, holidays=facts.holidays,
+                                          last=last).as_dict()
+        assessment = pkg_dict["opendata_properties"]
+        assessment["properties"] = [timely if prop["key"] == "timely" else prop
+                                    for prop in assessment["properties"]]
+        assessment["score"] = sum(prop["status"] == properties.MET for prop in assessment["properties"])
+    for pkg_dict in others:
+        _annotate(pkg_dict, facts)
+
+
+def _annotate_schedule(pkg_dict: dict[str, Any], facts: Facts) -> frequency.LastUpdate | None:
+    """The last update, due date and schedule; returns the last update."""
     last = frequency.last_update_of(pkg_dict)
-    due = frequency.due_of(pkg_dict, holidays=facts.holidays)
+    due = frequency.due_of(pkg_dict, holidays=facts.holidays, last=last)
     pkg_dict["opendata_last_update"] = last.as_dict() if last else None
     pkg_dict["opendata_due_date"] = due.iso() if due else None
     pkg_dict["opendata_overdue"] = frequency.is_overdue(due, facts.now)
     pkg_dict[SCHEDULE_FIELD] = frequency.schedule_of(due, facts.now)
+    return last
+
+
+def _annotate(pkg_dict: dict[str, Any], facts: Facts) -> None:
+    _annotate_schedule(pkg_dict, facts)
     checks = properties.ExternalChecks(url_status=facts.link_checks.get(pkg_dict.get("id") or ""))
     pkg_dict["opendata_properties"] = properties.evaluate(
         pkg_dict, now=facts.now, checks=checks, open_license_ids=facts.open_license_ids,
@@ -80,28 +107,31 @@ def _annotate(pkg_dict: dict[str, Any], facts: Facts) -> None:
 
 
 def for_index(doc: dict[str, Any]) -> dict[str, Any]:
-    """Put the searchable parts of the annotation in a search document.
+    """Put the playbook's fields in a search document.
 
     They are computed from the validated dataset (the raw dict CKAN indexes
-    keeps schema fields in extras). What changes with time alone is not
-    indexed as a value: the document holds the UTC moment from which the
-    dataset is overdue (see the schedule facet below).
+    keeps schema fields in extras), and the annotated dataset is what search
+    results return. What changes with time alone is not indexed as a value:
+    the document holds the UTC moment from which the dataset is overdue (see
+    the schedule facet below).
     """
     for key in ("opendata_properties", "opendata_last_update", "opendata_due_date",
                 "opendata_overdue", SCHEDULE_FIELD):
         doc.pop(key, None)
-    dataset = json.loads(doc["validated_data_dict"]) if doc.get("validated_data_dict") else dict(doc)
-    facts = Facts.read([dataset["id"]] if dataset.get("id") else [])
+    if not doc.get("validated_data_dict"):
+        return doc
+    dataset = json.loads(doc["validated_data_dict"])
+    facts = Facts.read([dataset["id"]])
+    _annotate(dataset, facts)
+    doc["validated_data_dict"] = json.dumps(dataset, ensure_ascii=False)
     due = frequency.due_of(dataset, holidays=facts.holidays)
     doc[DUE_FIELD] = (due.overdue_from.replace(tzinfo=BANGKOK).astimezone(dt.timezone.utc)
                       .strftime("%Y-%m-%dT%H:%M:%SZ") if due else None)
     doc[SCHEDULE_FIELD] = SCHEDULED if due else frequency.NO_SCHEDULE
-    checks = properties.ExternalChecks(url_status=facts.link_checks.get(dataset.get("id") or ""))
-    assessment = properties.evaluate(dataset, now=facts.now, checks=checks,
-                                     open_license_ids=facts.open_license_ids,
-                                     holidays=facts.holidays)
-    doc["opendata_score"] = assessment.score
-    doc["opendata_unmet"] = [result.key for result in assessment.results if not result.met]
+    assessment = dataset["opendata_properties"]
+    doc["opendata_score"] = assessment["score"]
+    doc["opendata_unmet"] = [prop["key"] for prop in assessment["properties"]
+                             if prop["status"] != properties.MET]
     return doc
 
 
@@ -183,7 +213,7 @@ def _count_as_current_user(params: dict[str, Any]) -> int:
 
 def after_search(search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
     """Annotate the results in one batch; split and label the schedule facet."""
-    annotate_all([d for d in search_results["results"] if isinstance(d, dict) and "resources" in d])
+    annotate_results([d for d in search_results["results"] if isinstance(d, dict) and "resources" in d])
     split_schedule_facet(search_results, search_params, _count_as_current_user)
     facet = search_results.get("search_facets", {}).get(SCHEDULE_FIELD)
     if facet:

@@ -11,6 +11,7 @@ from typing import Any
 
 import requests
 
+import ckan.lib.search as search
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
@@ -65,6 +66,8 @@ def check_dataset_links(package_id: str) -> list[LinkCheck]:
         records.append(record)
         log.info("Link check %s %s: %s", resource["id"], resource["url"], status or error)
     model.Session.commit()
+    if records:  # search results carry the assessment made at indexing
+        search.rebuild(dataset["id"])
     return records
 
 

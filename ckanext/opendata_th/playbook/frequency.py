@@ -378,11 +378,12 @@ def due_after(last_update: dt.datetime | dt.date, unit: str | None, interval: in
     return None if at is None else Due(at, all_day=unit not in SUB_DAILY)
 
 
-def due_of(dataset: Mapping[str, Any], *, holidays: frozenset[dt.date] = frozenset()) -> Due | None:
+def due_of(dataset: Mapping[str, Any], *, holidays: frozenset[dt.date] = frozenset(),
+           last: LastUpdate | None = None) -> Due | None:
     """The next due date (or moment) of a CKAN dataset dict, from its
-    frequency fields and its last update; None when it has no schedule or its
-    frequency is unreadable."""
-    last = last_update_of(dataset)
+    frequency fields and its last update (``last``, when the caller already
+    has it); None when it has no schedule or its frequency is unreadable."""
+    last = last or last_update_of(dataset)
     if last is None:
         return None
     try:

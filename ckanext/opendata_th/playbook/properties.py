@@ -202,6 +202,14 @@ def evaluate(
     ))
 
 
+def assess_timely(dataset: Mapping[str, Any], *, now: dt.datetime,
+                  holidays: frozenset[dt.date] = frozenset(),
+                  last: frequency.LastUpdate | None = None) -> PropertyResult:
+    """The "timely" property alone: the one that changes with the clock.
+    ``last`` is the dataset's :func:`frequency.last_update_of`, when known."""
+    return _timely(dataset, to_local_naive(now), holidays, last)
+
+
 def normalize_format(resource: Mapping[str, Any]) -> str:
     """A resource's format in upper case with common aliases folded
     (``Shapefile`` -> ``SHP``, ``.csv`` -> ``CSV``). A blank format falls back
@@ -266,7 +274,8 @@ def _attested(key: str, value: object) -> PropertyResult:
     return _result(key, NEEDS_ATTESTATION, [missing_text], advice)
 
 
-def _timely(dataset: Mapping[str, Any], now: dt.datetime, holidays: frozenset[dt.date]) -> PropertyResult:
+def _timely(dataset: Mapping[str, Any], now: dt.datetime, holidays: frozenset[dt.date],
+            last: frequency.LastUpdate | None = None) -> PropertyResult:
     """Not overdue against the update frequency and the last update."""
     key = "timely"
     set_frequency = Bilingual(
@@ -291,7 +300,7 @@ def _timely(dataset: Mapping[str, Any], now: dt.datetime, holidays: frozenset[dt
             f"ความถี่ของการปรับปรุงข้อมูล: {unit}{detail} จึงคำนวณกำหนดปรับปรุงไม่ได้",
             f"Update frequency: {frequency.UNIT_LABELS_EN[unit]}{detail}, so no due date can be computed",
         )], set_frequency)
-    last = frequency.last_update_of(dataset)
+    last = last or frequency.last_update_of(dataset)
     if last is None:
         return _result(key, NEEDS_ATTESTATION, [Bilingual(
             "ไม่พบวันที่ปรับปรุงข้อมูลล่าสุด", "No last update date is recorded",

@@ -244,3 +244,38 @@ def test_live_link_check_is_a_post_action_that_needs_edit_rights(org, sysadmin, 
     permanent = {p["key"]: p for p in result["properties"]["properties"]}["permanent"]
     assert permanent["status"] == "met"
     assert model.Session.query(LinkCheck).count() == before + 1
+
+
+def test_search_results_are_annotated_with_a_fixed_number_of_queries(org, sysadmin):
+    import sqlalchemy as sa
+
+    for number in range(12):
+        created = create(org, sysadmin, name=f"linked-{number:02d}", resources=[
+            national_resource(url=f"https://agency.example/{number}.csv")])
+        model.Session.add(LinkCheck(package_id=created["id"], resource_id=created["resources"][0]["id"],
+                                    url=created["resources"][0]["url"], ok=True, status_code=200))
+    model.Session.commit()
+    import ckan.lib.search as search
+    search.rebuild()
+
+    def statements_for(rows):
+        executed = []
+        listener = lambda *args, **kwargs: executed.append(1)  # noqa: E731
+        sa.event.listen(model.meta.engine, "before_cursor_execute", listener)
+        try:
+            result = call_action("package_search", q="*:*", rows=rows)
+        finally:
+            sa.event.remove(model.meta.engine, "before_cursor_execute", listener)
+        assert len(result["results"]) == rows
+        return len(executed), result
+
+    few, _ = statements_for(2)
+    many, result = statements_for(12)
+    assert few == many
+    # each result carries the same assessment as package_show
+    for found in result["results"]:
+        shown = call_action("package_show", id=found["id"])
+        assert found["opendata_properties"] == shown["opendata_properties"]
+        assert found["opendata_schedule"] == shown["opendata_schedule"]
+        permanent = {p["key"]: p["status"] for p in found["opendata_properties"]["properties"]}
+        assert permanent["permanent"] == "met"  # the recorded check, read at indexing

@@ -1,0 +1,166 @@
+"""Overhead of the opendata_th plugin on a page of search results.
+
+``package_search`` with ``rows=100`` returns 100 datasets; with the plugin
+each one gets its due date, schedule and ten-property assessment, which need
+the latest link checks of its resources, the licence register and the
+configured holidays. Those facts are read once per call, so the cost must be
+a fixed number of queries, not one per result.
+
+The same 300 national-catalog datasets (two resources each, one of them a
+link with recorded link checks) are stored twice, each time in a fresh
+database:
+
+* plain CKAN: plugins ``activity opendata_th_search`` (the thai_gdc fields
+  kept as extras, as a site without this extension would keep them), and
+* with the extension: ``activity opendata_th_search opendata_th
+  scheming_datasets``.
+
+Both use the PostgreSQL search backend (there is no Solr here), so the
+difference is the extension's own cost. For each configuration the script
+prints the median and p95 of ``package_search`` with ``rows=100`` (also with
+the schedule facet, which costs one extra count query) and the number of SQL
+statements one call runs with ``rows=10`` and ``rows=100``.
+
+Run with ``make benchmark``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+PLAIN = "activity opendata_th_search"
+WITH_EXTENSION = "activity opendata_th_search opendata_th scheming_datasets"
+
+
+def measure(plugins: str, datasets: int, runs: int) -> dict[str, object]:
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    conf = load_config(os.environ.get("CKAN_INI", "test.ini"))
+    conf["ckan.plugins"] = plugins
+    app = make_app(conf)
+    with app._wsgi_app.test_request_context():
+        import sqlalchemy as sa
+
+        import ckan.lib.search as search
+        import ckan.model as model
+        import ckan.plugins as p
+        import ckan.plugins.toolkit as tk
+        from ckan.cli.db import _resolve_alembic_config, _run_migrations
+
+        from ckanext.opendata_th.demo.datasets import DATASETS, ORGANIZATION
+        from ckanext.opendata_th.demo.load import _schema_keys, package_dict_for
+
+        model.repo.rebuild_db()
+        for name in plugins.split():
+            if os.path.exists(_resolve_alembic_config(name)):
+                _run_migrations(name)
+        search.clear_all()
+        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+
+        def context():
+            return {"user": site_user["name"], "ignore_auth": True}
+
+        org = tk.get_action("organization_create")(context(), {"name": "agency", **ORGANIZATION})
+        keys = _schema_keys()
+        with_extension = p.plugin_loaded("opendata_th")
+        for number in range(datasets):
+            source = dict(DATASETS[number % len(DATASETS)])
+            source["tags"] = ["trade", "export"]
+            pkg = package_dict_for(source, org["id"], keys)
+            pkg["name"] = f"dataset-{number:05d}"
+            pkg["resources"] = [
+                {"name": "file", "url": f"https://agency.example/{number}.csv", "format": "CSV"},
+                {"name": "api", "url": f"https://api.agency.example/{number}", "format": "JSON"},
+            ]
+            created = tk.get_action("package_create")(context(), pkg)
+            if with_extension:  # two recorded checks of the link, as after two runs
+                from ckanext.opendata_th.model import LinkCheck
+                link = created["resources"][1]
+                for ok in (False, True):
+                    model.Session.add(LinkCheck(package_id=created["id"], resource_id=link["id"],
+                                                url=link["url"], ok=ok, status_code=200 if ok else 503))
+                model.Session.commit()
+                search.rebuild(created["id"])
+
+        statements = []
+
+        def count(*_args, **_kwargs):
+            statements.append(1)
+
+        def search_once(**params):
+            return tk.get_action("package_search")({"user": ""}, {"q": "*:*", **params})
+
+        queries = {}
+        for rows in (10, 100):
+            search_once(rows=rows)  # warm caches
+            statements.clear()
+            sa.event.listen(model.meta.engine, "before_cursor_execute", count)
+            result = search_once(rows=rows)
+            sa.event.remove(model.meta.engine, "before_cursor_execute", count)
+            queries[rows] = len(statements)
+            assert len(result["results"]) == min(rows, datasets)
+
+        if os.environ.get("PROFILE"):  # PROFILE=1: where the time goes, to stderr
+            import cProfile
+            import pstats
+            profiler = cProfile.Profile()
+            profiler.runcall(lambda: [search_once(rows=100) for _ in range(5)])
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(40)
+
+        timings: dict[str, list[float]] = {"rows=100": [], "rows=100 + schedule facet": []}
+        facet = '["opendata_schedule", "tags"]' if with_extension else '["tags"]'
+        for _ in range(runs):
+            start = time.perf_counter()
+            search_once(rows=100)
+            timings["rows=100"].append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            search_once(rows=100, **{"facet.field": facet})
+            timings["rows=100 + schedule facet"].append((time.perf_counter() - start) * 1000)
+        return {"timings": timings, "queries": queries}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--datasets", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--plugins", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.plugins:  # child process: one configuration
+        print(json.dumps(measure(args.plugins, args.datasets, args.runs)))
+        return
+
+    results = {}
+    for label, plugins in (("plain CKAN", PLAIN), ("with opendata_th", WITH_EXTENSION)):
+        output = subprocess.run(
+            [sys.executable, __file__, "--plugins", plugins, "--datasets", str(args.datasets),
+             "--runs", str(args.runs)],
+            check=True, capture_output=True, text=True).stdout
+        results[label] = json.loads(output.strip().splitlines()[-1])
+
+    def p95(values):
+        return sorted(values)[int(0.95 * (len(values) - 1))]
+
+    print(f"package_search over {args.datasets} datasets, {args.runs} runs each "
+          "(same data, same machine, median / p95 in ms)")
+    print(f"{'call':<28} {'plain CKAN':>18} {'with opendata_th':>18} {'overhead':>9}")
+    for call in ("rows=100", "rows=100 + schedule facet"):
+        plain = results["plain CKAN"]["timings"][call]
+        ours = results["with opendata_th"]["timings"][call]
+        p50_plain, p50_ours = statistics.median(plain), statistics.median(ours)
+        print(f"{call:<28} {p50_plain:>8.2f} / {p95(plain):>7.2f} "
+              f"{p50_ours:>8.2f} / {p95(ours):>7.2f} "
+              f"{(p50_ours - p50_plain) / p50_plain * 100:>8.1f}%")
+    print("SQL statements per call:")
+    for label, result in results.items():
+        queries = result["queries"]
+        print(f"  {label:<18} rows=10: {queries['10']:>3}   rows=100: {queries['100']:>3}")
+
+
+if __name__ == "__main__":
+    main()
