@@ -52,3 +52,4 @@ conformance: install
 benchmark: install
 	$(BIN)/python scripts/devstack.py run --db ckan_bench -- $(BIN)/python benchmarks/search.py
 	$(BIN)/python scripts/devstack.py run --db ckan_bench -- $(BIN)/python benchmarks/dataset_overhead.py
+	$(BIN)/python scripts/devstack.py run --db ckan_bench -- $(BIN)/python benchmarks/search_overhead.py

@@ -279,3 +279,31 @@ def test_search_results_are_annotated_with_a_fixed_number_of_queries(org, sysadm
         assert found["opendata_schedule"] == shown["opendata_schedule"]
         permanent = {p["key"]: p["status"] for p in found["opendata_properties"]["properties"]}
         assert permanent["permanent"] == "met"  # the recorded check, read at indexing
+
+
+def test_dataset_page_shows_one_last_update_in_bangkok_time(org, sysadmin, app):
+    # the file changed at 20:30 UTC on 20 Nov: 03:30 on 21 Nov in Bangkok,
+    # after the date the publisher declared (15 Jan)
+    create(org, sysadmin, name="one-date", update_frequency_unit="เดือน",
+           update_frequency_interval="1", last_updated_date="2026-01-15",
+           resources=[national_resource(last_modified="2026-11-20T20:30:00")])
+    shown = call_action("package_show", id="one-date")
+    assert shown["opendata_last_update"] == {
+        "date": "2026-11-21T03:30:00+07:00", "source": "file", "declared": "2026-01-15",
+        "declared_stale": True, "latest_file": "2026-11-21T03:30:00+07:00"}
+    assert shown["opendata_due_date"] == "2026-12-21"
+
+    public = app.get("/dataset/one-date").body
+    assert public.count("21 พ.ย. 2569 03:30 น.") >= 2  # the panel and the metadata table
+    assert "จากไฟล์ที่อัปโหลดหรือแก้ไขล่าสุด" in public
+    for other in ("20 พ.ย. 2569", "20:30 น."):
+        assert other not in public  # no UTC date or clock time
+    # the declared date appears only where the page says it is older than the upload
+    assert public.count("15 ม.ค. 2569") == public.count("(15 ม.ค. 2569) เก่ากว่าไฟล์ที่อัปโหลดล่าสุด") == 1
+    assert "21 ธ.ค. 2569" in public and "21 ธ.ค. 2569 " + "00:00" not in public  # a due date, no time
+
+    token = factories.APIToken(user=sysadmin["name"])["token"]
+    editor = app.get("/dataset/one-date", headers={"Authorization": token}).body
+    assert "วันที่ปรับปรุงข้อมูลล่าสุดที่กรอกไว้ (15 ม.ค. 2569) เก่ากว่าไฟล์ที่อัปโหลดล่าสุด" in editor
+    english = app.get("/en/dataset/one-date").body
+    assert "21 Nov 2026 03:30" in english and "21 Dec 2026" in english
