@@ -11,7 +11,9 @@ search documents.
 
 The rules are in :mod:`.playbook`; this module gathers their inputs from CKAN
 once per call (licences, holidays, the latest link checks of every dataset
-annotated), so a page of 100 search results costs one query, not 100.
+annotated) and never per dataset. Search results carry the assessment made
+when the dataset was indexed, so a page of 100 results costs no query at all;
+only what changes with the clock is computed again.
 """
 from __future__ import annotations
 
@@ -46,12 +48,13 @@ class Facts:
     holidays: frozenset[dt.date]
     open_license_ids: frozenset[str]
     link_checks: dict[str, dict[str, bool]]
+    zone: dt.tzinfo
 
     @classmethod
     def read(cls, package_ids: Iterable[str]) -> "Facts":
         return cls(now=context.now(), holidays=context.holidays(),
                    open_license_ids=context.open_license_ids(),
-                   link_checks=LinkCheck.latest(package_ids))
+                   link_checks=LinkCheck.latest(package_ids), zone=context.display_zone())
 
 
 def annotate(pkg_dict: dict[str, Any]) -> None:
@@ -78,7 +81,7 @@ def annotate_results(results: list[dict[str, Any]]) -> None:
     for pkg_dict in indexed:
         last = _annotate_schedule(pkg_dict, facts)
         timely = properties.assess_timely(pkg_dict, now=facts.now, holidays=facts.holidays,
-                                          last=last).as_dict()
+                                          last=last, zone=facts.zone).as_dict()
         assessment = pkg_dict["opendata_properties"]
         assessment["properties"] = [timely if prop["key"] == "timely" else prop
                                     for prop in assessment["properties"]]
@@ -103,7 +106,7 @@ def _annotate(pkg_dict: dict[str, Any], facts: Facts) -> None:
     checks = properties.ExternalChecks(url_status=facts.link_checks.get(pkg_dict.get("id") or ""))
     pkg_dict["opendata_properties"] = properties.evaluate(
         pkg_dict, now=facts.now, checks=checks, open_license_ids=facts.open_license_ids,
-        holidays=facts.holidays).as_dict()
+        holidays=facts.holidays, zone=facts.zone).as_dict()
 
 
 def for_index(doc: dict[str, Any]) -> dict[str, Any]:
@@ -140,8 +143,8 @@ def for_index(doc: dict[str, Any]) -> dict[str, Any]:
 # Whether a dataset is overdue changes with the clock, not with an edit, so an
 # indexed true/false would be wrong from the due moment until the next
 # re-index. The index keeps what does not change (``opendata_schedule`` is
-# "scheduled" or "no_schedule", and ``opendata_overdue_from``); filters on
-# overdue / on_schedule become ranges on ``opendata_overdue_from`` against NOW,
+# "scheduled" or "no_schedule", and ``opendata_overdue_date``); filters on
+# overdue / on_schedule become ranges on ``opendata_overdue_date`` against NOW,
 # and the facet's "scheduled" count is split with one count query. This works
 # the same on the PostgreSQL backend and on Solr.
 

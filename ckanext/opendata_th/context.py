@@ -36,3 +36,8 @@ def open_license_ids() -> frozenset[str]:
     """Ids of the licences CKAN's register marks as open."""
     register = model.Package.get_license_register()
     return frozenset(lic.id for lic in register.values() if lic.isopen())
+
+
+def display_zone() -> dt.tzinfo:
+    """The time zone people see times in (``ckan.display_timezone``)."""
+    return tk.h.get_display_timezone()

@@ -5,6 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opendata_th.context import display_zone
 from ckanext.opendata_th.playbook import dates, frequency, national_schema
 
 __all__ = ["opendata_th_fields_by_data_type", "opendata_th_display_date",
@@ -35,8 +36,7 @@ def opendata_th_display_date(value: Any) -> str:
     moment = dates.parse_ckan_timestamp(value)
     if moment is None:
         return str(value or "")
-    zone = tk.h.get_display_timezone()
-    local = moment.replace(tzinfo=dates.BANGKOK).astimezone(zone).replace(tzinfo=None)
+    local = moment.replace(tzinfo=dates.BANGKOK).astimezone(display_zone()).replace(tzinfo=None)
     return dates.format_datetime_th(local) if tk.h.lang() == "th" else dates.format_datetime_en(local)
 
 

@@ -14,15 +14,11 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import lookup_package_plugin
 from werkzeug.datastructures import FileStorage
 
+from ckanext.opendata_th.context import site_context
 from ckanext.opendata_th.demo.datasets import DATA_DIR, DATASETS, ORGANIZATION
 
 _CORE_KEYS = {"name", "title", "notes", "owner_org", "license_id", "maintainer",
               "maintainer_email", "url", "tags", "resources", "private"}
-
-
-def _site_context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
 
 
 def _schema_keys() -> set[str]:
@@ -65,7 +61,7 @@ def load_demo(org_name: str) -> dict[str, list[str]]:
 
     Returns the names created and the names that already existed.
     """
-    context = _site_context()
+    context = site_context()
     created: list[str] = []
     existing: list[str] = []
 

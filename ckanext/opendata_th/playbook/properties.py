@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from ckanext.opendata_th.playbook import frequency
 from ckanext.opendata_th.playbook.dates import (
+    BANGKOK,
     format_date_en,
     format_date_th,
     format_datetime_en,
@@ -180,18 +181,20 @@ def evaluate(
     checks: ExternalChecks | None = None,
     open_license_ids: frozenset[str] = DEFAULT_OPEN_LICENSE_IDS,
     holidays: frozenset[dt.date] = frozenset(),
+    zone: dt.tzinfo | None = None,
 ) -> Assessment:
     """Check the ten properties on a CKAN package dict.
 
     ``now`` is naive Bangkok time (aware values are converted); ``holidays``
-    are skipped by the working-day frequency.
+    are skipped by the working-day frequency; clock times in the evidence are
+    written in ``zone`` (the portal's display time zone; default Bangkok).
     """
     checks = checks or ExternalChecks()
     resources = [r for r in dataset.get("resources") or [] if isinstance(r, Mapping)]
     return Assessment((
         _attested("complete", dataset.get(ATTEST_COMPLETE)),
         _attested("primary", dataset.get(ATTEST_PRIMARY)),
-        _timely(dataset, to_local_naive(now), holidays),
+        _timely(dataset, to_local_naive(now), holidays, zone=zone),
         _accessible(checks.national_portal_identical),
         _machine_readable(resources),
         _non_discriminatory(dataset, resources),
@@ -204,10 +207,11 @@ def evaluate(
 
 def assess_timely(dataset: Mapping[str, Any], *, now: dt.datetime,
                   holidays: frozenset[dt.date] = frozenset(),
-                  last: frequency.LastUpdate | None = None) -> PropertyResult:
+                  last: frequency.LastUpdate | None = None,
+                  zone: dt.tzinfo | None = None) -> PropertyResult:
     """The "timely" property alone: the one that changes with the clock.
     ``last`` is the dataset's :func:`frequency.last_update_of`, when known."""
-    return _timely(dataset, to_local_naive(now), holidays, last)
+    return _timely(dataset, to_local_naive(now), holidays, last, zone=zone)
 
 
 def normalize_format(resource: Mapping[str, Any]) -> str:
@@ -274,8 +278,16 @@ def _attested(key: str, value: object) -> PropertyResult:
     return _result(key, NEEDS_ATTESTATION, [missing_text], advice)
 
 
+def _in_zone(moment: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
+    """A naive Bangkok time as the wall time in ``zone`` (None: Bangkok)."""
+    if zone is None:
+        return moment
+    return moment.replace(tzinfo=BANGKOK).astimezone(zone).replace(tzinfo=None)
+
+
 def _timely(dataset: Mapping[str, Any], now: dt.datetime, holidays: frozenset[dt.date],
-            last: frequency.LastUpdate | None = None) -> PropertyResult:
+            last: frequency.LastUpdate | None = None, *,
+            zone: dt.tzinfo | None = None) -> PropertyResult:
     """Not overdue against the update frequency and the last update."""
     key = "timely"
     set_frequency = Bilingual(
@@ -311,8 +323,9 @@ def _timely(dataset: Mapping[str, Any], now: dt.datetime, holidays: frozenset[dt
         return _result(key, NEEDS_ATTESTATION, [Bilingual(error.message_th, error.message_en)], set_frequency)
     assert due is not None  # units without a due date were handled above
     source = frequency.LAST_UPDATE_SOURCES[last.source]
-    last_th = format_date_th(last.moment) if last.is_date else format_datetime_th(last.moment)
-    last_en = format_date_en(last.moment) if last.is_date else format_datetime_en(last.moment)
+    shown = _in_zone(last.moment, zone)
+    last_th = format_date_th(last.moment) if last.is_date else format_datetime_th(shown)
+    last_en = format_date_en(last.moment) if last.is_date else format_datetime_en(shown)
     evidence = [
         Bilingual(
             f"ความถี่: {frequency.describe(unit, interval, 'th')}",
@@ -328,8 +341,8 @@ def _timely(dataset: Mapping[str, Any], now: dt.datetime, holidays: frozenset[dt
             f"The declared last update date ({format_date_en(last.declared)}) "
             f"is older than the latest file upload",
         ))
-    due_th = format_date_th(due.at) if due.all_day else format_datetime_th(due.at)
-    due_en = format_date_en(due.at) if due.all_day else format_datetime_en(due.at)
+    due_th = format_date_th(due.at) if due.all_day else format_datetime_th(_in_zone(due.at, zone))
+    due_en = format_date_en(due.at) if due.all_day else format_datetime_en(_in_zone(due.at, zone))
     if due.is_overdue(now):
         evidence.append(Bilingual(f"เลยกำหนดปรับปรุงข้อมูลเมื่อ {due_th}", f"The update was due {due_en}"))
         return _result(key, NOT_MET, evidence, Bilingual(

@@ -307,3 +307,14 @@ def test_dataset_page_shows_one_last_update_in_bangkok_time(org, sysadmin, app):
     assert "วันที่ปรับปรุงข้อมูลล่าสุดที่กรอกไว้ (15 ม.ค. 2569) เก่ากว่าไฟล์ที่อัปโหลดล่าสุด" in editor
     english = app.get("/en/dataset/one-date").body
     assert "21 Nov 2026 03:30" in english and "21 Dec 2026" in english
+
+
+@pytest.mark.ckan_config("ckan.display_timezone", "UTC")
+def test_times_are_shown_in_the_configured_display_timezone(org, sysadmin, app):
+    create(org, sysadmin, name="utc-shown", update_frequency_unit="เดือน",
+           update_frequency_interval="1", last_updated_date="2026-01-15",
+           resources=[national_resource(last_modified="2026-11-20T20:30:00")])
+    body = app.get("/dataset/utc-shown").body
+    assert "20 พ.ย. 2569 20:30 น." in body and "03:30 น." not in body
+    # due dates stay on Bangkok's calendar: the upload is on 21 Nov in Bangkok
+    assert "21 ธ.ค. 2569" in body
