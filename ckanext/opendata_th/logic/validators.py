@@ -15,9 +15,10 @@ from typing import Any, Callable, NoReturn
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th.playbook import national_schema
+from ckanext.opendata_th.playbook import disclosure, national_schema
 from ckanext.opendata_th.playbook.messages import bilingual
 from ckanext.opendata_th.playbook.national_schema import SchemaError
+from ckanext.opendata_th.playbook.vocabulary import CATEGORY_FIELD, CLASSIFICATION_FIELD
 
 __all__ = [
     "tag_name_validator",
@@ -33,6 +34,7 @@ __all__ = [
     "opendata_th_email",
     "opendata_th_dataset_name",
     "opendata_th_tag_string",
+    "opendata_th_public_disclosure",
 ]
 
 # Thai letters include combining vowels and tone marks (Unicode category Mn),
@@ -188,3 +190,40 @@ def opendata_th_tag_string(key: Key, data: dict[Key, Any], errors: dict[Key, lis
     for tag in tags:
         tk.get_validator("tag_length_validator")(tag, context)
         tag_name_validator(tag, context)
+
+
+# -- disclosure ---------------------------------------------------------------
+
+def _will_be_public(data: dict[Key, Any], context: dict[str, Any]) -> bool:
+    """Whether the dataset being validated will be public once saved.
+
+    ``private`` may be missing: package_create then makes the dataset public,
+    package_update keeps the stored value (package_update puts the dataset
+    being updated in ``context["package"]`` and its id in the data). Any
+    other value is read as CKAN stores it: by the time this after-validator
+    runs, CKAN's ``boolean_validator`` has made it a bool, and a string is
+    read the same way (only "true", "yes", "t", "y" and "1" are private;
+    "on", "" or "no" are public, unlike ``tk.asbool``'s "on")."""
+    private = data.get(("private",), tk.missing)
+    if private is tk.missing or private is None:
+        package = context.get("package")
+        if package is not None and data.get(("id",)) == getattr(package, "id", None):
+            return not package.private
+        return True
+    if isinstance(private, bool):
+        return not private
+    return not tk.get_validator("boolean_validator")(str(private), context)
+
+
+def opendata_th_public_disclosure(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
+                                  context: dict[str, Any]) -> None:
+    """The schema's after-validator: a dataset that would be public must be
+    public data (ข้อมูลสาธารณะ) classified as open (เปิดเผย); otherwise the
+    error goes under ``private``, for every user, sysadmins included."""
+    if not _will_be_public(data, context):
+        return
+    refusal = disclosure.public_refusal(
+        _value(data, (CATEGORY_FIELD,)),
+        _value(data, (CLASSIFICATION_FIELD,)))
+    if refusal is not None:
+        errors.setdefault(("private",), []).append(str(refusal))

@@ -17,6 +17,7 @@ from ckan.tests.helpers import call_action
 from ckanext.opendata_th import context
 from ckanext.opendata_th.model import LinkCheck, Reminder
 from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+from ckanext.opendata_th.tests.web import Browser
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
@@ -318,3 +319,31 @@ def test_times_are_shown_in_the_configured_display_timezone(org, sysadmin, app):
     assert "20 พ.ย. 2569 20:30 น." in body and "03:30 น." not in body
     # due dates stay on Bangkok's calendar: the upload is on 21 Nov in Bangkok
     assert "21 ธ.ค. 2569" in body
+
+
+def test_check_links_button_runs_the_check_for_editors_only(org, web, app):
+    editor, stranger = factories.UserWithToken(), factories.UserWithToken()
+    call_action("organization_member_create", id=org["id"], username=editor["name"], role="editor")
+    factories.Organization(users=[{"name": stranger["name"], "capacity": "admin"}])
+    created = call_action("package_create", {"user": editor["name"]}, **national_dataset(
+        owner_org=org["id"], name="button", resources=[
+            {"name": "ok", "url": f"{web}/ok.csv", "format": "CSV"},
+            {"name": "gone", "url": f"{web}/gone.csv", "format": "CSV"}]))
+    url = "/dataset/button/opendata-th/check-links"
+
+    session = Browser(app, editor)
+    page = session.get("/dataset/button")
+    assert "ตรวจสอบลิงก์ตอนนี้" in page.get_data(as_text=True)
+    assert session.client.post(url).status_code == 400  # no CSRF token
+    assert model.Session.query(LinkCheck).count() == 0
+    done = session.submit(page, url, {}, follow_redirects=True)
+    assert done.status_code == 200
+    assert "ลิงก์ 1 จาก 2 รายการเข้าถึงไม่ได้" in done.get_data(as_text=True)
+    checks = model.Session.query(LinkCheck).filter_by(package_id=created["id"]).all()
+    assert sorted((c.url.rsplit("/", 1)[1], c.ok) for c in checks) == [("gone.csv", False), ("ok.csv", True)]
+
+    other = Browser(app, stranger)
+    other_page = other.get("/dataset/button")
+    assert "ตรวจสอบลิงก์ตอนนี้" not in other_page.get_data(as_text=True)
+    assert other.submit(other_page, url, {}).status_code == 403
+    assert model.Session.query(LinkCheck).count() == 2

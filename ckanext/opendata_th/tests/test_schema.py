@@ -301,7 +301,9 @@ def test_other_data_type_needs_its_description(create, refused):
 @pytest.mark.parametrize("category", ns.CLASSIFICATIONS)
 def test_classification_must_suit_the_data_category(create, refused, category):
     for level in FIELDS["dataset"]["data_classification"].choices:
-        fields = {"data_category": category, "data_classification": level}
+        # only public data classified as open may be public (test_disclosure_guard.py)
+        fields = {"data_category": category, "data_classification": level,
+                  "private": category != ns.PUBLIC}
         if level in ns.CLASSIFICATIONS[category]:
             assert create(**fields)["data_classification"] == level
         else:
@@ -313,7 +315,7 @@ def test_classification_must_suit_the_data_category(create, refused, category):
 def test_public_data_without_access_condition_has_no_restriction(create):
     assert create(accessible_condition="")["accessible_condition"] == "ไม่มีการจำกัดการเข้าถึงข้อมูล"
     assert create(accessible_condition="ลงทะเบียนก่อน")["accessible_condition"] == "ลงทะเบียนก่อน"
-    personal = create(data_category="ข้อมูลส่วนบุคคล", data_classification="ลับ")
+    personal = create(data_category="ข้อมูลส่วนบุคคล", data_classification="ลับ", private=True)
     assert not personal.get("accessible_condition")
 
 

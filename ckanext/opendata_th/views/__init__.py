@@ -1,4 +1,5 @@
 """Blueprints of the ``opendata_th`` plugin, one module per area."""
+from ckanext.opendata_th.views.disclosure import disclosure
 from ckanext.opendata_th.views.properties import properties
 
-__all__ = ["properties"]
+__all__ = ["properties", "disclosure"]

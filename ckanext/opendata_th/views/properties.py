@@ -5,12 +5,15 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opendata_th.views.csrf import protect_from_csrf
+
 properties = Blueprint("opendata_th_properties", __name__)
 
 
 @properties.route("/dataset/<id>/opendata-th/check-links", methods=["POST"])
 def check_links(id: str):
     """Run the link check now (the panel's button) and go back to the dataset."""
+    protect_from_csrf()
     try:
         result = tk.get_action("opendata_th_link_check")({}, {"id": id})
     except tk.ObjectNotFound:

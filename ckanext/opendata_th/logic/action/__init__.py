@@ -1,8 +1,10 @@
 """Actions of the ``opendata_th`` plugin (``/api/3/action/opendata_th_*``),
 one module per area of the playbook."""
+from ckanext.opendata_th.logic.action.disclosure import bulk_update_public, resource_delete
 from ckanext.opendata_th.logic.action.properties import (
     opendata_th_link_check,
     opendata_th_properties_show,
 )
 
-__all__ = ["opendata_th_properties_show", "opendata_th_link_check"]
+__all__ = ["opendata_th_properties_show", "opendata_th_link_check",
+           "bulk_update_public", "resource_delete"]

@@ -1,0 +1,109 @@
+"""Only public data classified as open may be public: the routes that the
+dataset schema's validator (``opendata_th_public_disclosure``) does not cover
+well enough on its own.
+
+CKAN's ``bulk_update_public`` (the organization page's bulk "Make public")
+writes ``private = false`` straight to the table without validating the
+datasets, so it is chained here to check every dataset first and refuse the
+whole request when any of them may not be public.
+
+CKAN's ``resource_delete`` validates the dataset through ``package_update``
+(so the validator refuses it on a public dataset that may not be public) but
+then reads the error under ``resources`` only, which fails with a KeyError (a
+500) on the validator's ``private`` error; it is chained to refuse first.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import ckan.model
+import ckan.plugins.toolkit as tk
+
+from ckanext.opendata_th.playbook import disclosure
+from ckanext.opendata_th.playbook.messages import Bilingual
+from ckanext.opendata_th.playbook.vocabulary import CATEGORY_FIELD, CLASSIFICATION_FIELD
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A dataset that cannot be made public, and why."""
+
+    id: str
+    name: str
+    title: str
+    reason: Bilingual
+
+
+class PublicRefused(tk.ValidationError):
+    """A bulk "Make public" refused (HTTP 409 on the API): ``refusals`` lists
+    the datasets that must stay private; none of the datasets was changed."""
+
+    def __init__(self, refusals: list[Refusal]) -> None:
+        self.refusals = refusals
+        super().__init__({"datasets": [f"{r.name}: {r.reason}" for r in refusals]})
+
+
+def _dataset_ids(data_dict: dict[str, Any]) -> list[str]:
+    datasets = data_dict.get("datasets") or []
+    if isinstance(datasets, str):
+        datasets = [datasets]
+    return [str(dataset) for dataset in datasets]
+
+
+def public_refusals(context: dict[str, Any], data_dict: dict[str, Any]) -> list[Refusal]:
+    """The datasets of a bulk_update_public request that may not be public,
+    in the request's order. Only the datasets that CKAN's bulk update would
+    change are checked: those with these ids owned by ``org_id``."""
+    model = context.get("model") or ckan.model
+    ids = _dataset_ids(data_dict)
+    if not ids:
+        return []
+    packages = model.Session.query(model.Package).filter(
+        model.Package.id.in_(ids), model.Package.owner_org == data_dict.get("org_id"))
+    by_id = {package.id: package for package in packages}
+    refusals = []
+    for package in (by_id[id_] for id_ in dict.fromkeys(ids) if id_ in by_id):
+        extras = package.extras
+        reason = disclosure.public_refusal(extras.get(CATEGORY_FIELD), extras.get(CLASSIFICATION_FIELD))
+        if reason is not None:
+            refusals.append(Refusal(package.id, package.name, package.title or package.name, reason))
+    return refusals
+
+
+@tk.chained_action
+def bulk_update_public(up_func: Callable[..., Any], context: dict[str, Any],
+                       data_dict: dict[str, Any]) -> Any:
+    """CKAN's bulk_update_public (same parameters and auth), refused as a
+    whole, changing nothing, when any dataset of the request is not public
+    data (ข้อมูลสาธารณะ) classified as open (เปิดเผย).
+
+    :raises ValidationError: ``{"datasets": ["<name>: <reason in Thai /
+        English>", ...]}`` (HTTP 409)
+    """
+    tk.check_access("bulk_update_public", context, data_dict)
+    refusals = public_refusals(context, data_dict)
+    if refusals:
+        raise PublicRefused(refusals)
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def resource_delete(up_func: Callable[..., Any], context: dict[str, Any],
+                    data_dict: dict[str, Any]) -> Any:
+    """CKAN's resource_delete (same parameters and auth), refused when its
+    dataset is public but may not be (a dataset made public before this rule):
+    it has to be made private first.
+
+    :raises ValidationError: ``{"private": ["<reason in Thai / English>"]}`` (HTTP 409)
+    """
+    model = context.get("model") or ckan.model
+    resource = model.Resource.get(str(tk.get_or_bust(data_dict, "id")))
+    package = resource.package if resource is not None else None
+    if package is not None and not package.private:
+        tk.check_access("resource_delete", context, data_dict)
+        reason = disclosure.public_refusal(
+            package.extras.get(CATEGORY_FIELD), package.extras.get(CLASSIFICATION_FIELD))
+        if reason is not None:
+            raise tk.ValidationError({"private": [str(reason)]})
+    return up_func(context, data_dict)
