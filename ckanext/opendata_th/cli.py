@@ -56,9 +56,14 @@ def overdue(org_name: str | None):
 @click.option("--org", "org_name", default=None, help="Only this organization (name or id)")
 def remind(org_name: str | None):
     """E-mail each overdue dataset's maintainer, once per due date (run daily).
+    Also re-indexes datasets that fell due since they were indexed, so that
+    search filters on opendata_score / opendata_unmet follow the clock.
     Exits non-zero when the mail server refused a reminder (retried next run)."""
     from ckanext.opendata_th.jobs.reminders import send_reminders
+    from ckanext.opendata_th.jobs.search_index import refresh_overdue
 
+    for name in refresh_overdue():
+        click.echo(f"re-indexed\t{name}")
     try:
         outcome = send_reminders(org_name)
     except tk.ObjectNotFound:

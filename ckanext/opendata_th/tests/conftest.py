@@ -35,3 +35,153 @@ def clean_db_once(request):
     if request.module.__name__ not in _cleaned_modules:
         request.getfixturevalue("clean_db")
         _cleaned_modules.add(request.module.__name__)
+
+
+# -- fixtures of the glue tests (test_jobs, test_subscriptions, test_reminders,
+# test_schedule_search): a portal with one organization, a local web site
+# whose answers the test sets, mail servers that refuse, and a database
+# connection of its own that sees only committed data.
+
+@pytest.fixture
+def org():
+    from ckan.tests import factories
+
+    return factories.Organization(name="trade-institute")
+
+
+@pytest.fixture
+def sysadmin():
+    from ckan.tests import factories
+
+    return factories.Sysadmin()
+
+
+@pytest.fixture
+def create_dataset(org, sysadmin):
+    """``create_dataset(**fields)``: package_create of a dataset valid under
+    the national schema, in ``org``, as a sysadmin (one CSV link unless
+    ``resources`` is given)."""
+    from ckan.tests.helpers import call_action
+
+    from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+
+    def create(**fields):
+        fields.setdefault("resources", [national_resource()])
+        return call_action("package_create", {"user": sysadmin["name"]},
+                           **national_dataset(owner_org=org["id"], **fields))
+
+    return create
+
+
+class LinkSite:
+    """What the local web site answers: ``routes[path] = {"HEAD": status,
+    "GET": status, "delay": seconds}`` (404 for paths without a route), and
+    every request it got, as (method, path)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.routes: dict[str, dict] = {}
+        self.requests: list[tuple[str, str]] = []
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+    def answer(self, path: str, status: int = 200, *, head: int | None = None,
+               get: int | None = None, delay: float = 0) -> str:
+        """Route ``path`` and return its URL."""
+        self.routes[path] = {"HEAD": status if head is None else head,
+                             "GET": status if get is None else get, "delay": delay}
+        return self.url(path)
+
+
+@pytest.fixture
+def link_site():
+    """A local HTTP server (one thread per request) answering as told."""
+    import http.server
+    import threading
+    import time
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self):
+            site = self.server.site
+            site.requests.append((self.command, self.path))
+            route = site.routes.get(self.path, {})
+            if route.get("delay"):
+                time.sleep(route["delay"])
+            self.send_response(route.get(self.command, 404))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_HEAD = do_GET = _answer
+
+        def log_message(self, *args):
+            pass
+
+    class Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+        block_on_close = False
+
+    server = Server(("127.0.0.1", 0), Handler)
+    server.site = LinkSite(f"http://127.0.0.1:{server.server_port}")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.site
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def closed_port():
+    """A local TCP port nothing listens on: connections are refused."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def refusing_smtp():
+    """A local SMTP server that greets, then refuses every message with 554.
+    Yields its "host:port"; ``.sessions`` counts the connections."""
+    import socketserver
+    import threading
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self):
+            self.server.sessions += 1
+            self.wfile.write(b"220 refusing.example ESMTP\r\n")
+            for line in self.rfile:
+                command = line[:4].upper()
+                if command in (b"EHLO", b"HELO"):
+                    self.wfile.write(b"250 refusing.example\r\n")
+                elif command in (b"RSET", b"NOOP"):
+                    self.wfile.write(b"250 OK\r\n")
+                elif command == b"QUIT":
+                    self.wfile.write(b"221 Bye\r\n")
+                    return
+                else:
+                    self.wfile.write(b"554 5.7.1 Relay access denied\r\n")
+
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+        block_on_close = False
+        allow_reuse_address = True
+
+    server = Server(("127.0.0.1", 0), Handler)
+    server.sessions = 0
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def committed_db(ckan_config):
+    """A SQLAlchemy engine of its own on CKAN's database: its connections
+    see only what CKAN's session has committed."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(ckan_config["sqlalchemy.url"], poolclass=sa.pool.NullPool)
+    yield engine
+    engine.dispose()
