@@ -29,56 +29,34 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
-PLAIN = "activity opendata_th_search"
-WITH_EXTENSION = "activity opendata_th_search opendata_th scheming_datasets"
+from harness import demo_dataset, fresh_site, p95, run_configurations
+
 
 
 def measure(plugins: str, datasets: int, runs: int) -> dict[str, object]:
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-
-    conf = load_config(os.environ.get("CKAN_INI", "test.ini"))
-    conf["ckan.plugins"] = plugins
-    app = make_app(conf)
-    with app._wsgi_app.test_request_context():
+    with fresh_site(plugins) as context:
         import sqlalchemy as sa
 
         import ckan.lib.search as search
         import ckan.model as model
         import ckan.plugins as p
         import ckan.plugins.toolkit as tk
-        from ckan.cli.db import _resolve_alembic_config, _run_migrations
 
-        from ckanext.opendata_th.demo.datasets import DATASETS, ORGANIZATION
-        from ckanext.opendata_th.demo.load import _schema_keys, package_dict_for
+        from ckanext.opendata_th.demo.datasets import ORGANIZATION
 
-        model.repo.rebuild_db()
-        for name in plugins.split():
-            if os.path.exists(_resolve_alembic_config(name)):
-                _run_migrations(name)
-        search.clear_all()
-        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-
-        def context():
-            return {"user": site_user["name"], "ignore_auth": True}
-
-        org = tk.get_action("organization_create")(context(), {"name": "agency", **ORGANIZATION})
-        keys = _schema_keys()
+        org = tk.get_action("organization_create")(dict(context), {"name": "agency", **ORGANIZATION})
         with_extension = p.plugin_loaded("opendata_th")
         for number in range(datasets):
-            source = dict(DATASETS[number % len(DATASETS)])
-            source["tags"] = ["trade", "export"]
-            pkg = package_dict_for(source, org["id"], keys)
+            pkg = demo_dataset(number, org["id"])
             pkg["name"] = f"dataset-{number:05d}"
             pkg["resources"] = [
                 {"name": "file", "url": f"https://agency.example/{number}.csv", "format": "CSV"},
                 {"name": "api", "url": f"https://api.agency.example/{number}", "format": "JSON"},
             ]
-            created = tk.get_action("package_create")(context(), pkg)
+            created = tk.get_action("package_create")(dict(context), pkg)
             if with_extension:  # two recorded checks of the link, as after two runs
                 from ckanext.opendata_th.model import LinkCheck
                 link = created["resources"][1]
@@ -135,16 +113,8 @@ def main() -> None:
         print(json.dumps(measure(args.plugins, args.datasets, args.runs)))
         return
 
-    results = {}
-    for label, plugins in (("plain CKAN", PLAIN), ("with opendata_th", WITH_EXTENSION)):
-        output = subprocess.run(
-            [sys.executable, __file__, "--plugins", plugins, "--datasets", str(args.datasets),
-             "--runs", str(args.runs)],
-            check=True, capture_output=True, text=True).stdout
-        results[label] = json.loads(output.strip().splitlines()[-1])
-
-    def p95(values):
-        return sorted(values)[int(0.95 * (len(values) - 1))]
+    results = run_configurations(__file__, ["--datasets", str(args.datasets),
+                                            "--runs", str(args.runs)])
 
     print(f"package_search over {args.datasets} datasets, {args.runs} runs each "
           "(same data, same machine, median / p95 in ms)")

@@ -22,16 +22,6 @@ from ckanext.opendata_th.tests.web import Browser
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
 
-@pytest.fixture
-def org():
-    return factories.Organization(name="trade-institute")
-
-
-@pytest.fixture
-def sysadmin():
-    return factories.Sysadmin()
-
-
 def create(org, sysadmin, **fields):
     fields.setdefault("resources", [national_resource()])
     return call_action("package_create", {"user": sysadmin["name"]},

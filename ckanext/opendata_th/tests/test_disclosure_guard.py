@@ -28,7 +28,7 @@ from ckan.tests.helpers import call_action
 from ckanext.opendata_th.playbook.vocabulary import (
     CONFIDENTIAL, INTERNAL, INTERNAL_DISTRIBUTION, OPEN, PERSONAL, PUBLIC, SECRET, SECURITY)
 from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
-from ckanext.opendata_th.tests.web import PASSWORD, Browser
+from ckanext.opendata_th.tests.web import Browser
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 

@@ -149,29 +149,14 @@ def test_a_link_slower_than_the_timeout_is_a_failure_with_the_error_recorded(cre
 # -- the background job ---------------------------------------------------------------
 
 @pytest.mark.usefixtures("with_test_worker")
-def test_job_for_a_dataset_deleted_after_it_was_queued_records_nothing(create_dataset, sysadmin,
-                                                                       link_site):
-    created = create_dataset(name="deleted-later", resources=[
+@pytest.mark.parametrize("removal", ["package_delete", "dataset_purge"])
+def test_job_for_a_dataset_removed_after_it_was_queued_records_nothing(create_dataset, sysadmin,
+                                                                       link_site, removal):
+    created = create_dataset(name="removed-later", resources=[
         {"name": "data", "url": link_site.answer("/data.csv"), "format": "CSV"}])
     queued = jobs.get_queue().jobs
     assert [j.meta.get("title") for j in queued] == [f"opendata_th link check {created['id']}"]
-    call_action("package_delete", {"user": sysadmin["name"]}, id=created["id"])
-
-    [job] = run_queued_jobs()
-    assert job.get_status() == "finished"
-    assert job.return_value() == []
-    assert jobs.get_queue().failed_job_registry.count == 0
-    assert checks_of(created["id"]) == []
-    assert link_site.requests == []
-
-
-@pytest.mark.usefixtures("with_test_worker")
-def test_job_for_a_dataset_purged_after_it_was_queued_records_nothing(create_dataset, sysadmin,
-                                                                      link_site):
-    created = create_dataset(name="purged-later", resources=[
-        {"name": "data", "url": link_site.answer("/data.csv"), "format": "CSV"}])
-    assert len(jobs.get_queue().jobs) == 1
-    call_action("dataset_purge", {"user": sysadmin["name"]}, id=created["id"])
+    call_action(removal, {"user": sysadmin["name"]}, id=created["id"])
 
     [job] = run_queued_jobs()
     assert job.get_status() == "finished"

@@ -1,0 +1,74 @@
+"""What the overhead benchmarks share: a fresh CKAN site with a given set of
+plugins, in a database emptied for it, and the demo agency's datasets in the
+form that site's schema takes. Each configuration runs in a process of its
+own (CKAN loads plugins once per process); :func:`run_configurations`
+starts one per configuration and collects what each prints as JSON."""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+PLAIN = "activity opendata_th_search"
+"""Plain CKAN (with the same PostgreSQL search backend, as there is no Solr
+here): the thai_gdc fields are kept as extras, as a site without this
+extension would keep them."""
+WITH_EXTENSION = "activity opendata_th_search opendata_th scheming_datasets"
+CONFIGURATIONS = (("plain CKAN", PLAIN), ("with opendata_th", WITH_EXTENSION))
+
+
+@contextlib.contextmanager
+def fresh_site(plugins: str) -> Iterator[dict[str, Any]]:
+    """A CKAN app with ``plugins`` on an emptied database (core and plugin
+    migrations run, search index cleared), inside a request context. Yields
+    the site user's action context."""
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    conf = load_config(os.environ.get("CKAN_INI", "test.ini"))
+    conf["ckan.plugins"] = plugins
+    app = make_app(conf)
+    with app._wsgi_app.test_request_context():
+        import ckan.lib.search as search
+        import ckan.model as model
+        import ckan.plugins.toolkit as tk
+        from ckan.cli.db import _resolve_alembic_config, _run_migrations
+
+        model.repo.rebuild_db()
+        for name in plugins.split():
+            if os.path.exists(_resolve_alembic_config(name)):
+                _run_migrations(name)
+        search.clear_all()
+        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+        yield {"user": site_user["name"], "ignore_auth": True}
+
+
+def demo_dataset(number: int, owner_org: str) -> dict[str, Any]:
+    """The demo agency's dataset ``number`` (cycling through them) as a
+    package_create dict for the running site: English tags (stock CKAN
+    refuses Thai ones) and no resources."""
+    from ckanext.opendata_th.demo.datasets import DATASETS
+    from ckanext.opendata_th.demo.load import _schema_keys, package_dict_for
+
+    source = dict(DATASETS[number % len(DATASETS)])
+    source["tags"] = ["trade", "export"]
+    return package_dict_for(source, owner_org, _schema_keys())
+
+
+def run_configurations(script: str, args: list[str]) -> dict[str, Any]:
+    """Run ``script --plugins P args`` for each configuration; {label: the
+    JSON its last output line holds}."""
+    results = {}
+    for label, plugins in CONFIGURATIONS:
+        output = subprocess.run([sys.executable, script, "--plugins", plugins, *args],
+                                check=True, capture_output=True, text=True).stdout
+        results[label] = json.loads(output.strip().splitlines()[-1])
+    return results
+
+
+def p95(values: list[float]) -> float:
+    return sorted(values)[int(0.95 * (len(values) - 1))]
