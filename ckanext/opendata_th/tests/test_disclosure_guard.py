@@ -359,6 +359,7 @@ def assert_form_error(response):
     summary = soup.find("form", id="dataset-edit").find(class_="error-explanation")
     assert summary is not None, "no error summary"
     message = next(li.get_text(" ", strip=True) for li in summary.find_all("li") if "/" in li.get_text())
+    assert message.startswith("การมองเห็นชุดข้อมูล:")  # the field named in Thai, not "private"
     assert_reason(message[message.index("ชุดข้อมูลที่"):])
 
 
