@@ -94,7 +94,7 @@ def parse_iso_datetime(text: object) -> dt.datetime | None:
     if not isinstance(text, str):
         return None
     text = text.strip().translate(THAI_DIGITS)
-    if not _ISO_START.match(text):
+    if not _ISO_START.match(text) or (len(text) > 10 and text[10] not in "T "):
         return None
     try:
         if len(text) == 10:

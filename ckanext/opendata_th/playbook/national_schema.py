@@ -255,7 +255,8 @@ def parse_be_year(field: Field, value: object) -> str:
           f"เช่น 2568 (ได้รับ “{value}”)")
     en = (f"{field.label_en} must be a 4-digit Buddhist Era year between {BE_YEAR_MIN} and "
           f"{BE_YEAR_MAX}, e.g. 2568 (got “{value}”)")
-    if _BE_YEAR.fullmatch(text) and BE_YEAR_MIN - BE_OFFSET <= int(text) < BE_YEAR_MIN:
+    # a Common Era year whose Buddhist Era year would be accepted: say which
+    if _BE_YEAR.fullmatch(text) and BE_YEAR_MIN <= int(text) + BE_OFFSET <= BE_YEAR_MAX:
         th += f" ค.ศ. {text} คือ พ.ศ. {int(text) + BE_OFFSET}"
         en += f"; {text} CE is {int(text) + BE_OFFSET} BE"
     raise SchemaError(th, en)

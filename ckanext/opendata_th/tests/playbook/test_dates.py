@@ -89,3 +89,99 @@ def test_aware_datetimes_are_converted_to_bangkok_time():
 ])
 def test_fiscal_year_runs_october_to_september_in_be(day, fiscal_year):
     assert dates.fiscal_year_be(day) == fiscal_year
+
+
+# The Thai calendar months, written out (long name, abbreviation, English).
+MONTHS = [
+    (1, "มกราคม", "ม.ค.", "Jan"), (2, "กุมภาพันธ์", "ก.พ.", "Feb"), (3, "มีนาคม", "มี.ค.", "Mar"),
+    (4, "เมษายน", "เม.ย.", "Apr"), (5, "พฤษภาคม", "พ.ค.", "May"), (6, "มิถุนายน", "มิ.ย.", "Jun"),
+    (7, "กรกฎาคม", "ก.ค.", "Jul"), (8, "สิงหาคม", "ส.ค.", "Aug"), (9, "กันยายน", "ก.ย.", "Sep"),
+    (10, "ตุลาคม", "ต.ค.", "Oct"), (11, "พฤศจิกายน", "พ.ย.", "Nov"), (12, "ธันวาคม", "ธ.ค.", "Dec"),
+]
+
+
+@pytest.mark.parametrize("month, long, short, english", MONTHS)
+def test_each_month_has_its_own_thai_and_english_name(month, long, short, english):
+    day = dt.date(2026, month, 15)
+    assert dates.format_date_th(day, "long") == f"15 {long} 2569"
+    assert dates.format_date_th(day, "short") == f"15 {short} 2569"
+    assert dates.format_date_en(day) == f"15 {english} 2026"
+
+
+def test_month_name_tables_are_in_calendar_order():
+    assert dates.THAI_MONTHS == tuple(m[1] for m in MONTHS)
+    assert dates.THAI_MONTHS_ABBR == tuple(m[2] for m in MONTHS)
+    assert dates.EN_MONTHS_ABBR == tuple(m[3] for m in MONTHS)
+
+
+def test_thai_datetimes_in_the_long_style():
+    moment = dt.datetime(2026, 6, 1, 23, 59, 59)
+    assert dates.format_datetime_th(moment, "long") == "1 มิถุนายน 2569 23:59 น."
+    assert dates.format_datetime_th(dt.datetime(2026, 7, 31, 0, 0)) == "31 ก.ค. 2569 00:00 น."
+    assert dates.format_datetime_en(dt.datetime(2026, 7, 31, 0, 0)) == "31 Jul 2026 00:00"
+
+
+def test_an_unknown_style_is_named_in_the_error():
+    with pytest.raises(ValueError) as info:
+        dates.format_date_th(dt.date(2026, 1, 1), "medium")  # type: ignore[arg-type]
+    assert str(info.value) == "style must be 'short' or 'long', not 'medium'"
+
+
+def test_thai_digits_are_the_ten_code_points_from_0e50():
+    thai = "".join(chr(0x0E50 + n) for n in range(10))
+    assert thai == "๐๑๒๓๔๕๖๗๘๙"
+    assert thai.translate(dates.THAI_DIGITS) == "0123456789"
+    assert dates.parse_iso_datetime("๒๐๒๖-๐๖-๐๗T๐๘:๐๙") == dt.datetime(2026, 6, 7, 8, 9)
+
+
+def test_be_offset_and_new_year_edges():
+    assert dates.BE_OFFSET == 543
+    assert dates.to_be_year(1) == 544
+    assert dates.format_date_th(dt.date(2026, 12, 31)) == "31 ธ.ค. 2569"
+    assert dates.format_date_th(dt.date(2027, 1, 1)) == "1 ม.ค. 2570"
+
+
+# --- CKAN's own timestamps are UTC ------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    # naive text is UTC: +7 hours, across midnight, month and year ends
+    ("2026-11-29T03:03:00.123456", dt.datetime(2026, 11, 29, 10, 3, 0, 123456)),
+    ("2026-11-29T16:59:59", dt.datetime(2026, 11, 29, 23, 59, 59)),
+    ("2026-11-30T17:00:00", dt.datetime(2026, 12, 1, 0, 0)),
+    ("2026-12-31T18:30:00", dt.datetime(2027, 1, 1, 1, 30)),
+    ("2024-02-28T20:00:00", dt.datetime(2024, 2, 29, 3, 0)),
+    (" 2026-11-29 03:03 ", dt.datetime(2026, 11, 29, 10, 3)),
+    # an explicit offset is converted as it says
+    ("2026-11-29T03:03:00Z", dt.datetime(2026, 11, 29, 10, 3)),
+    ("2026-11-29T03:03:00+07:00", dt.datetime(2026, 11, 29, 3, 3)),
+    ("2026-11-29T03:03:00+0700", dt.datetime(2026, 11, 29, 3, 3)),
+    ("2026-11-29T03:03:00-05:00", dt.datetime(2026, 11, 29, 15, 3)),
+    # a bare date stays that date (midnight), it is not shifted by 7 hours
+    ("2026-11-29", dt.datetime(2026, 11, 29)),
+    (dt.date(2026, 11, 29), dt.datetime(2026, 11, 29)),
+    # a naive datetime is UTC too, an aware one is converted
+    (dt.datetime(2026, 11, 29, 20, 0), dt.datetime(2026, 11, 30, 3, 0)),
+    (dt.datetime(2026, 11, 29, 20, 0, tzinfo=dates.BANGKOK), dt.datetime(2026, 11, 29, 20, 0)),
+    (dt.datetime(2026, 11, 29, 20, 0, tzinfo=dt.timezone.utc), dt.datetime(2026, 11, 30, 3, 0)),
+])
+def test_parse_ckan_timestamp_reads_utc_as_bangkok_time(value, expected):
+    assert dates.parse_ckan_timestamp(value) == expected
+
+
+@pytest.mark.parametrize("value", [None, "", "garbage", "2026-02-30T10:00:00", "2026-13-01 00:00", 12345])
+def test_parse_ckan_timestamp_gives_none_for_anything_else(value):
+    assert dates.parse_ckan_timestamp(value) is None
+
+
+def test_parse_iso_datetime_of_date_objects_and_offsets():
+    assert dates.parse_iso_datetime(dt.date(2024, 2, 29)) == dt.datetime(2024, 2, 29)
+    assert dates.parse_iso_datetime("2024-02-29") == dt.datetime(2024, 2, 29)
+    assert dates.parse_iso_datetime("2025-02-29") is None  # not a leap year
+    assert dates.parse_iso_datetime("2026-11-24T23:30:00-01:00") == dt.datetime(2026, 11, 25, 7, 30)
+    aware = dt.datetime(2026, 11, 24, 17, 0, tzinfo=dt.timezone.utc)
+    assert dates.parse_iso_datetime(aware) == dt.datetime(2026, 11, 25, 0, 0)
+
+
+@pytest.mark.parametrize("text", ["2026-11-24+07:00", "2026-11-24x10:00"])
+def test_only_t_or_a_space_separates_the_date_and_the_time(text):
+    assert dates.parse_iso_datetime(text) is None

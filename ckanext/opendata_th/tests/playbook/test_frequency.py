@@ -345,3 +345,155 @@ def test_an_upload_just_before_midnight_in_bangkok_counts_on_its_bangkok_day():
     # 17:01 UTC is 00:01 on 1 Feb in Bangkok: due 1 Mar
     after = {"update_frequency_unit": "เดือน", "resources": [{"last_modified": "2026-01-31T17:01:00"}]}
     assert f.due_of(after).date == dt.date(2026, 3, 1)
+
+
+# --- the expected update time of day ------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    ("09:30", dt.time(9, 30)), (" 17:45 ", dt.time(17, 45)), ("00:00", dt.time(0, 0)),
+    ("23:59", dt.time(23, 59)), ("08:15:30", dt.time(8, 15, 30)),
+    ("๐๙:๓๐", dt.time(9, 30)), ("๒๓:๕๙", dt.time(23, 59)), ("๑๗:๔๕", dt.time(17, 45)),
+    (dt.time(6, 5), dt.time(6, 5)),
+])
+def test_parse_update_time_reads_hh_mm_with_thai_digits(value, expected):
+    assert f.parse_update_time(value) == expected
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", "24:00", "09:60", "9.30 น.", "noon", "๒๕:๐๐"])
+def test_parse_update_time_gives_none_for_anything_else(value):
+    assert f.parse_update_time(value) is None
+
+
+# --- errors say what was wrong ------------------------------------------------
+
+def test_a_bad_last_update_is_named_in_the_type_error():
+    with pytest.raises(TypeError) as info:
+        next_due("yesterday", "เดือน", 1)
+    assert str(info.value) == "last_update must be a date or datetime, not 'yesterday'"
+
+
+def test_too_large_intervals_are_refused_in_both_languages():
+    with pytest.raises(FrequencyError) as info:
+        next_due(D(2026, 1, 1), "ปี", 100_000)
+    assert info.value.message_th == "ค่าความถี่ของการปรับปรุงข้อมูลมากเกินไป (100000 ปี)"
+    assert info.value.message_en == "The update frequency interval is too large (100000 year)"
+    with pytest.raises(FrequencyError) as info:
+        next_due(D(2026, 1, 1), "สัปดาห์", 10**9)
+    assert info.value.message_en == "The update frequency interval is too large (1000000000 week)"
+
+
+@pytest.mark.parametrize("unit, largest", [
+    # the last representable date is 31 Dec 9999
+    ("ปี", 9999 - 2026),
+    ("ครึ่งปี", (9999 - 2026) * 2 + 1),     # 1 Jan 2026 + n half-years <= 1 Jul 9999
+    ("ไตรมาส", (9999 - 2026) * 4 + 3),      # ... <= 1 Oct 9999
+    ("เดือน", (9999 - 2026) * 12 + 11),     # ... <= 1 Dec 9999
+    ("วัน", (dt.date(9999, 12, 31) - dt.date(2026, 1, 1)).days),
+])
+def test_the_largest_interval_before_the_end_of_the_calendar(unit, largest):
+    assert next_due(D(2026, 1, 1), unit, largest).year == 9999
+    with pytest.raises(FrequencyError):
+        next_due(D(2026, 1, 1), unit, largest + 1)
+
+
+def test_default_interval_is_one():
+    assert next_due(D(2026, 1, 31), "เดือน") == D(2026, 2, 28)
+    assert f.due_after(D(2026, 1, 31), "เดือน") == f.Due(D(2026, 2, 28), all_day=True)
+    assert f.describe("เดือน") == "ทุกเดือน"
+    assert f.describe("ปี", 2) == "ทุก 2 ปี"
+
+
+@pytest.mark.parametrize("unit, all_day", [
+    ("ปี", True), ("ครึ่งปี", True), ("ไตรมาส", True), ("เดือน", True), ("สัปดาห์", True),
+    ("วัน", True), ("วันทำการ", True), ("ชั่วโมง", False), ("นาที", False), ("ตามเวลาจริง", False),
+])
+def test_due_after_is_a_date_for_a_day_or_longer_and_a_moment_below(unit, all_day):
+    assert f.due_after(D(2026, 5, 1, 9, 0), unit).all_day is all_day
+
+
+@pytest.mark.parametrize("unit", ["ไม่ทราบ", "อื่นๆ", "ไม่มีการปรับปรุงหลังจากการจัดเก็บข้อมูล", None])
+def test_due_after_is_none_without_a_schedule(unit):
+    assert f.due_after(D(2026, 5, 1), unit) is None
+
+
+def test_add_months_clamps_to_the_end_of_the_month_and_keeps_the_time():
+    assert f.add_months(D(2026, 1, 31, 13, 45), 1) == D(2026, 2, 28, 13, 45)
+    assert f.add_months(D(2024, 2, 29), 12) == D(2025, 2, 28)
+    assert f.add_months(D(2024, 2, 29), 48) == D(2028, 2, 29)
+    assert f.add_months(D(2026, 12, 15), 1) == D(2027, 1, 15)
+    assert f.add_months(D(2026, 12, 31), 0) == D(2026, 12, 31)
+    assert f.add_months(D(2026, 5, 31), 13) == D(2027, 6, 30)
+
+
+def test_working_days_from_a_weekend_and_over_holidays():
+    # Sat 21 Nov 2026 + 1 working day = Mon 23; with Mon and Tue off = Wed 25
+    assert f.add_working_days(SAT, 1) == MON
+    assert f.add_working_days(SAT, 1, frozenset({dt.date(2026, 11, 23), dt.date(2026, 11, 24)})) \
+        == D(2026, 11, 25, 9)
+    assert f.add_working_days(FRI, 0) == FRI
+    # two weeks of working days is fourteen calendar days
+    assert f.add_working_days(MON, 10) == D(2026, 12, 7, 9)
+
+
+# --- the schedule of a dataset dict --------------------------------------------
+
+def test_due_of_skips_the_holidays_passed_in():
+    daily = {"update_frequency_unit": "วันทำการ", "last_updated_date": "2026-11-20"}  # a Friday
+    assert f.due_of(daily) == f.Due(D(2026, 11, 23), all_day=True)
+    monday_off = frozenset({dt.date(2026, 11, 23)})
+    assert f.due_of(daily, holidays=monday_off) == f.Due(D(2026, 11, 24), all_day=True)
+
+
+def test_due_of_uses_the_last_update_it_is_given():
+    dataset = {"update_frequency_unit": "เดือน", "last_updated_date": "2026-01-31"}
+    known = f.LastUpdate(D(2026, 3, 31), f.DECLARED, dt.date(2026, 3, 31))
+    assert f.due_of(dataset, last=known) == f.Due(D(2026, 4, 30), all_day=True)
+    assert f.due_of(dataset) == f.Due(D(2026, 2, 28), all_day=True)
+    assert f.due_of({"update_frequency_unit": "เดือน"}, last=known) == f.Due(D(2026, 4, 30), all_day=True)
+
+
+def test_last_update_from_metadata_only_has_no_declared_date_or_file():
+    last = f.last_update_of({"metadata_modified": "2026-07-01T12:00:00"})
+    assert (last.declared, last.latest_file, last.declared_stale, last.is_date) == (None, None, False, False)
+    assert last.as_dict() == {"date": "2026-07-01T19:00:00+07:00", "source": "metadata", "declared": None,
+                              "declared_stale": False, "latest_file": None}
+
+
+def test_a_declared_date_wins_a_tie_with_a_file_change_at_midnight():
+    # 17:00 UTC on 1 April is 00:00 on 2 April in Bangkok, the declared date's midnight
+    last = f.last_update_of({"last_updated_date": "2026-04-02",
+                             "resources": [{"last_modified": "2026-04-01T17:00:00"}]})
+    assert (last.moment, last.source, last.latest_file) == (D(2026, 4, 2), f.DECLARED, D(2026, 4, 2))
+    assert last.declared_stale is False
+    # one second later the file is the latest
+    later = f.last_update_of({"last_updated_date": "2026-04-02",
+                              "resources": [{"last_modified": "2026-04-01T17:00:01"}]})
+    assert (later.moment, later.source) == (D(2026, 4, 2, 0, 0, 1), f.FILE)
+    assert later.declared_stale is False  # the same Bangkok day
+
+
+def test_last_update_uses_the_latest_resource_declared_date_and_skips_non_dicts():
+    dataset = {"last_updated_date": "2026-01-01",
+               "resources": ["not a resource", {"resource_last_updated_date": "2026-02-01"},
+                             {"resource_last_updated_date": "2026-01-15"}]}
+    last = f.last_update_of(dataset)
+    assert (last.moment, last.source, last.declared) == (D(2026, 2, 1), f.DECLARED, dt.date(2026, 1, 1))
+    assert last.declared_stale is False  # stale only against a file change
+    assert last.as_dict() == {"date": "2026-02-01", "source": "declared", "declared": "2026-01-01",
+                              "declared_stale": False, "latest_file": None}
+
+
+def test_last_update_sources_are_bilingual():
+    assert f.LAST_UPDATE_SOURCES[f.DECLARED].en == "as declared by the publisher"
+    assert f.LAST_UPDATE_SOURCES[f.FILE].en == "from the latest file upload or link change"
+    assert f.LAST_UPDATE_SOURCES[f.METADATA].en == "from the latest change of the metadata"
+    assert f.SCHEDULES == ("overdue", "on_schedule", "no_schedule")
+
+
+def test_a_due_moment_is_overdue_one_second_after_it():
+    hourly = f.due_after(D(2026, 5, 1, 9, 0), "ชั่วโมง")
+    assert hourly == f.Due(D(2026, 5, 1, 10, 0), all_day=False)
+    assert hourly.overdue_from == D(2026, 5, 1, 10, 0)
+    assert f.schedule_of(hourly, D(2026, 5, 1, 10, 0)) == f.ON_SCHEDULE
+    assert f.schedule_of(hourly, D(2026, 5, 1, 10, 0, 1)) == f.OVERDUE
+    assert hourly.date == dt.date(2026, 5, 1)

@@ -230,7 +230,33 @@ def test_bad_be_years(value):
 
 def test_a_common_era_year_gets_its_buddhist_era_year():
     error = raises(ns.parse_be_year, YEAR, "2025")
-    assert "2568" in error.message_th and "2568" in error.message_en
+    assert error.message_th == (
+        "ปีข้อมูลล่าสุดที่เผยแพร่ (สำหรับชุดข้อมูลสถิติ)ต้องเป็นปี พ.ศ. 4 หลัก ระหว่าง 2400 ถึง 2700 "
+        "เช่น 2568 (ได้รับ “2025”) ค.ศ. 2025 คือ พ.ศ. 2568")
+    assert error.message_en == (
+        "Last year of data (Statistical data) must be a 4-digit Buddhist Era year between 2400 and 2700, "
+        "e.g. 2568 (got “2025”); 2025 CE is 2568 BE")
+
+
+@pytest.mark.parametrize("value, hint", [
+    ("1857", "; 1857 CE is 2400 BE"),   # the first CE year whose BE year is accepted
+    ("๒๐๒๖", "; 2026 CE is 2569 BE"),
+    ("2157", "; 2157 CE is 2700 BE"),   # the last CE year whose BE year is accepted
+    ("1856", ""),                       # 2399 BE would be refused: no hint
+    ("0999", ""),
+    ("2701", ""),
+])
+def test_the_common_era_hint_starts_at_the_ce_year_of_be_2400(value, hint):
+    error = raises(ns.parse_be_year, YEAR, value)
+    assert error.message_en.endswith(f"(got “{value}”){hint}")
+    assert ("CE is" in error.message_en) == bool(hint) == ("ค.ศ." in error.message_th)
+
+
+@pytest.mark.parametrize("value", ["2158", "2200", "2399"])
+def test_the_common_era_hint_never_suggests_a_year_that_is_refused(value):
+    error = raises(ns.parse_be_year, YEAR, value)
+    assert error.message_en.endswith(f"(got “{value}”)")  # no "CE is ... BE" hint
+    assert "ค.ศ." not in error.message_th
 
 
 DATE = FIELDS["dataset"]["last_updated_date"]
@@ -252,7 +278,23 @@ def test_bad_dates(value):
 
 def test_buddhist_era_dates_are_refused_with_the_common_era_year():
     error = raises(ns.parse_date, DATE, "2568-01-31")
-    assert "2025" in error.message_th and "2025" in error.message_en
+    assert error.message_th == "วันที่ปรับปรุงข้อมูลล่าสุดต้องใช้ปีคริสต์ศักราช ไม่ใช่พุทธศักราช: ปี 2568 คือ ค.ศ. 2025"
+    assert error.message_en == "Last updated date must use the Common Era year, not the Buddhist Era: 2568 BE is 2025"
+
+
+def test_years_from_2400_are_buddhist_era_in_dates():
+    error = raises(ns.parse_date, DATE, "2400-01-01")
+    assert error.message_en.endswith(": 2400 BE is 1857")
+    assert raises(ns.parse_date, DATE, dt.date(2569, 2, 1)).message_en.endswith(": 2569 BE is 2026")
+    assert ns.parse_date(DATE, "2399-12-31") == "2399-12-31"
+    assert ns.parse_date(DATE, "2024-02-29") == "2024-02-29"
+
+
+def test_a_date_that_is_not_iso_is_refused_with_an_example():
+    error = raises(ns.parse_date, DATE, "31/01/2025")
+    assert error.message_th == "วันที่ปรับปรุงข้อมูลล่าสุดต้องเป็นวันที่แบบ ปี ค.ศ.-เดือน-วัน เช่น 2025-01-31 (ได้รับ “31/01/2025”)"
+    assert error.message_en == "Last updated date must be a date as YYYY-MM-DD, e.g. 2025-01-31 (got “31/01/2025”)"
+    raises(ns.parse_date, DATE, "2025-02-29")  # not a leap year
 
 
 TIME = FIELDS["dataset"]["update_frequency_time"]
@@ -285,3 +327,138 @@ def test_dataset_names_fit_the_national_catalogs():
     assert ns.check_dataset_name("a" * 70) == "a" * 70
     error = raises(ns.check_dataset_name, "a" * 71)
     assert "70" in error.message_th and "71" in error.message_en
+
+
+# --- more exact rules and messages ---------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    (None, True), ("", True), ("  ", True), ([], True), ((), True), (["", " "], True), ([None, ""], True),
+    ([[], [" "]], True), ("x", False), (["", "x"], False), (["x", ""], False), (("", "x"), False),
+    (0, False), (False, False), ({}, False),
+])
+def test_is_empty_means_no_value_at_all(value, expected):
+    assert ns.is_empty(value) is expected
+
+
+def test_a_list_with_one_value_is_not_empty_for_the_access_condition():
+    assert ns.default_accessible_condition(ns.PUBLIC, ["", "ลงทะเบียน"]) == ["", "ลงทะเบียน"]
+    assert ns.default_accessible_condition(ns.PUBLIC, ["", " "]) == "ไม่มีการจำกัดการเข้าถึงข้อมูล"
+
+
+def _field(name, choices=(), label="ฟิลด์", label_en="Field"):
+    return ns.Field(name=name, level="dataset", label_th=label, label_en=label_en,
+                    data_types=frozenset(ns.DATA_TYPES), required=False, choices=tuple(choices),
+                    choice_labels_en={c: c for c in choices}, multiple=False)
+
+
+def test_only_the_other_text_of_a_choice_field_is_required_with_other():
+    # "title" has no choices, so a "title_other" would not be an "other" text
+    assert ns.missing_value_error(_field("title_other"), RECORD, {"title": "อื่นๆ"}) is None
+    # a field ending in _other without any parent field
+    assert ns.missing_value_error(_field("nothing_other"), RECORD, {"nothing": "อื่นๆ"}) is None
+
+
+def test_required_and_other_messages():
+    error = ns.missing_value_error(FIELDS["dataset"]["data_category"], RECORD, {})
+    assert (error.message_th, error.message_en) == (
+        "กรุณาระบุหมวดหมู่ข้อมูลตามธรรมาภิบาลข้อมูลภาครัฐ", "Data Category is required")
+    error = ns.missing_value_error(FIELDS["dataset"]["objective_other"], RECORD, {"objective": ["อื่นๆ"]})
+    assert (error.message_th, error.message_en) == (
+        "กรุณาระบุวัตถุประสงค์อื่นๆ (โปรดระบุ) เมื่อเลือก “อื่นๆ” ในวัตถุประสงค์",
+        "Other objective (please specify) is required when Objective is “อื่นๆ” (other)")
+    error = ns.missing_value_error(FIELDS["dataset"]["data_type_other"], OTHER_TYPE, {"data_type": OTHER_TYPE})
+    assert error.message_th == "กรุณาระบุประเภทชุดข้อมูลอื่นๆ (โปรดระบุ) เมื่อเลือก “ข้อมูลประเภทอื่นๆ” ในประเภทชุดข้อมูล"
+    # data_type's "other" is its own choice, not อื่นๆ
+    assert ns.missing_value_error(FIELDS["dataset"]["data_type_other"], OTHER_TYPE, {"data_type": "อื่นๆ"}) is None
+
+
+def test_update_time_message_names_the_unit():
+    error = ns.missing_value_error(FIELDS["dataset"]["update_frequency_time"], RECORD,
+                                   {"update_frequency_unit": " วันทำการ "})
+    assert error.message_th == ("กรุณาระบุเวลาที่คาดว่าจะปรับปรุงข้อมูล (ชั่วโมง:นาที) "
+                                "เมื่อหน่วยความถี่ของการปรับปรุงข้อมูลเป็น “วันทำการ”")
+    assert error.message_en == ("Expected update time (HH:MM) is required when the update frequency unit "
+                                "is “วันทำการ” (working day)")
+
+
+def test_choice_errors_in_full():
+    error = raises(ns.check_choice, FIELDS["dataset"]["allow_harvest"], "yes")
+    assert error.message_th == "“yes” ไม่ใช่ตัวเลือกของยินยอมให้นำชื่อชุดข้อมูลไปใช้ที่ GD-Catalog (เลือกได้: “False”, “True”)"
+    assert error.message_en == ("“yes” is not among the choices of Allow for harvest to GD-Catalog "
+                                "(choose from: “False”, “True”)")
+    error = raises(ns.check_choices, FIELDS["dataset"]["data_language"], ["ไทย", "Thai", "Klingon"])
+    assert error.message_th == "“Thai”, “Klingon” ไม่ใช่ตัวเลือกของภาษาที่ใช้"
+    assert error.message_en == "“Thai”, “Klingon” are not among the choices of Data Language"
+    error = raises(ns.check_choices, FIELDS["dataset"]["data_language"], ["Thai"])
+    assert error.message_en == "“Thai” is not among the choices of Data Language"
+    error = raises(ns.check_choices, FIELDS["dataset"]["data_language"], 5)
+    assert error.message_th == "ภาษาที่ใช้ต้องเป็นรายการของตัวเลือก (ได้รับ “5”)"
+    assert error.message_en == "Data Language must be a list of choices (got “5”)"
+
+
+@pytest.mark.parametrize("count, listed", [(1, True), (7, True), (8, True), (9, False), (14, False)])
+def test_choices_are_listed_in_errors_up_to_eight(count, listed):
+    choices = [f"c{n}" for n in range(count)]
+    error = raises(ns.check_choice, _field("f", choices), "zz")
+    expected = ", ".join(f"“{c}”" for c in choices)
+    assert error.message_en == "“zz” is not among the choices of Field" + (
+        f" (choose from: {expected})" if listed else "")
+    assert error.message_th == "“zz” ไม่ใช่ตัวเลือกของฟิลด์" + (f" (เลือกได้: {expected})" if listed else "")
+
+
+def test_the_eight_licences_are_listed_in_a_licence_error():
+    licence = FIELDS["dataset"]["license_id"]
+    assert len(licence.choices) == 8
+    assert "(choose from: “" in raises(ns.check_choice, licence, "MIT").message_en
+
+
+def test_only_strings_and_booleans_can_be_choices():
+    numbered = _field("f", ["1", "2"])
+    assert ns.check_choice(numbered, " 2 ") == "2"
+    raises(ns.check_choice, numbered, 2)
+    raises(ns.check_choice, numbered, None)
+
+
+def test_classification_errors_in_full():
+    error = raises(ns.check_classification, "ข้อมูลสาธารณะ", "ลับ")
+    assert error.message_th == "ข้อมูลสาธารณะ กำหนดระดับชั้นข้อมูลได้เฉพาะ เปิดเผย (ได้รับ “ลับ”)"
+    assert error.message_en == ("The data category ข้อมูลสาธารณะ (Public) allows only the classification "
+                                "เปิดเผย (Open) (got “ลับ”)")
+    error = raises(ns.check_classification, "ข้อมูลส่วนบุคคล", "เปิดเผย")
+    assert error.message_th == ("ข้อมูลส่วนบุคคล กำหนดระดับชั้นข้อมูลได้เฉพาะ ชั้นเผยแพร่ภายในองค์กร, ลับ, ลับมาก "
+                                "(ได้รับ “เปิดเผย”)")
+    assert error.message_en == ("The data category ข้อมูลส่วนบุคคล (Personal) allows only the classification "
+                                "ชั้นเผยแพร่ภายในองค์กร (Internal distribution), ลับ (Confidential), "
+                                "ลับมาก (Secret) (got “เปิดเผย”)")
+
+
+@pytest.mark.parametrize("category", ["ข้อมูลเปิด", "", 5, ["ข้อมูลสาธารณะ"]])
+def test_unknown_categories_are_left_to_the_category_check(category):
+    assert ns.check_classification(category, "ลับที่สุด") is None
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("๙.๓๐ น.", "09:30"), ("๒๓:๕๙", "23:59"), ("๐:๐๐", "00:00"), ("17.05", "17:05"), (" 8:15 น. ", "08:15"),
+    ("20:00:59", "20:00"), ("20.00.00 น.", "20:00"),
+])
+def test_more_times_of_day(value, expected):
+    assert ns.parse_time_of_day(TIME, value) == expected
+
+
+@pytest.mark.parametrize("value", ["๒๔:๐๐", "๙", "12:5", "1230", "25:00", "-1:00"])
+def test_more_bad_times_of_day(value):
+    error = raises(ns.parse_time_of_day, TIME, value)
+    assert error.message_en == f"Expected update time must be a time of day as HH:MM, e.g. 09:30 (got “{value}”)"
+    assert error.message_th == f"เวลาที่คาดว่าจะปรับปรุงข้อมูลต้องเป็นเวลาแบบ ชั่วโมง:นาที เช่น 09:30 (ได้รับ “{value}”)"
+
+
+def test_bad_intervals_keep_the_frequency_messages():
+    error = raises(ns.parse_interval, "0")
+    assert error.message_th == "ค่าความถี่ของการปรับปรุงข้อมูลต้องมากกว่าหรือเท่ากับ 1 (ได้รับ 0)"
+    assert error.message_en == "The update frequency interval must be 1 or more (got 0)"
+
+
+def test_dataset_name_message_in_full():
+    error = raises(ns.check_dataset_name, "a" * 71)
+    assert error.message_th == "URL ของชุดข้อมูลยาวได้ไม่เกิน 70 ตัวอักษร (ยาว 71 ตัวอักษร)"
+    assert error.message_en == "The dataset URL name can be at most 70 characters long (it is 71)"

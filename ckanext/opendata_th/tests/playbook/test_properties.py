@@ -79,8 +79,9 @@ def test_as_dict_is_json_serializable_and_bilingual():
     assert primary["key"] == "primary"
     assert primary["name_th"] == "เป็นข้อมูลปฐมภูมิ" and primary["name_en"] == "Primary"
     assert primary["status"] == NEEDS_ATTESTATION
-    assert primary["evidence"][0]["th"] and primary["evidence"][0]["en"]
-    assert primary["advice"]["th"] and primary["advice"]["en"]
+    assert primary["evidence"] == [{"th": "ผู้เผยแพร่ยังไม่ได้ยืนยันว่าเป็นข้อมูลปฐมภูมิ",
+                                    "en": "The publisher has not attested that the data is primary"}]
+    assert primary["advice"]["en"].startswith("Publish the data as collected at the source")
     licence = data["properties"][7]
     assert (licence["key"], licence["status"]) == ("license_free", NOT_MET)
     assert data["properties"][0]["advice"] == {"th": "", "en": ""}
@@ -154,7 +155,7 @@ def test_timely_not_met_when_overdue():
     assert result.status == NOT_MET
     assert "เลยกำหนดปรับปรุงข้อมูลเมื่อ 15 ต.ค. 2569" in texts(result, "th")
     assert "The update was due 15 Oct 2026" in texts(result)
-    assert result.advice.th and result.advice.en
+    assert result.advice.en == "Update the data and its last update date, or correct the frequency to match real updates"
 
 
 def test_timely_interval_counts():
@@ -312,8 +313,9 @@ def test_non_proprietary_met_for_open_formats(formats):
 def test_non_proprietary_not_met_for_proprietary_formats(bad):
     result = check("non_proprietary", make_dataset(resources=resources("CSV", bad, "ZIP")))
     assert result.status == NOT_MET
-    assert result.evidence[0].en.startswith("“res1” is XLS") or result.evidence[0].en.startswith("“res1” is DOC")
-    assert "proprietary" in result.evidence[0].en
+    shown = "XLS" if bad == "XLS/XLSX" else bad  # the alias of Excel
+    # the proprietary format first, and the unknown one is still reported
+    assert texts(result) == f"“res1” is {shown}, a proprietary format | Cannot tell whether the format ZIP of “res2” is open"
     assert "CSV or ODS" in result.advice.en
 
 
@@ -432,6 +434,15 @@ def test_permanent_needs_attestation_when_links_are_not_checked(checks):
     assert texts(result) == "The link of “exports-api” has not been checked"
 
 
+def test_permanent_a_failed_link_counts_before_an_unchecked_one():
+    dataset = make_dataset()
+    dataset["resources"].append({"id": "r3", "name": "old-api", "url": "https://old.example.go.th/x"})
+    for status in ({"r2": None, "r3": False}, {"r3": False}):
+        result = check("permanent", dataset, checks=ExternalChecks(url_status=status))
+        assert result.status == NOT_MET
+        assert texts(result) == "The link of “old-api” fails: https://old.example.go.th/x"
+
+
 def test_permanent_not_met_without_resources():
     assert check("permanent", make_dataset(resources=[])).status == NOT_MET
 
@@ -449,3 +460,21 @@ def test_free_of_charge_not_met_when_the_publisher_says_it_is_charged():
     result = check("free_of_charge", make_dataset(opendata_attest_free_of_charge="False"))
     assert result.status == NOT_MET
     assert result.advice.th == "ให้ทุกคนดาวน์โหลดข้อมูลได้โดยไม่มีค่าใช้จ่าย"
+
+
+def test_timely_writes_clock_times_in_the_display_zone_and_dates_as_they_are():
+    # uploaded 03:00 UTC = 10:00 Bangkok; hourly data is due at 11:00 Bangkok
+    hourly = make_dataset(update_frequency_unit="ชั่วโมง", last_updated_date=None,
+                          resources=[{"id": "a", "format": "CSV", "last_modified": "2026-11-24T03:00:00"}])
+    now = dt.datetime(2026, 11, 24, 10, 30)
+    in_bangkok = texts(check("timely", hourly, now=now))
+    assert "Last updated 24 Nov 2026 10:00" in in_bangkok and "Next update due 24 Nov 2026 11:00" in in_bangkok
+    in_utc = texts(check("timely", hourly, now=now, zone=dt.timezone.utc))
+    assert "Last updated 24 Nov 2026 03:00" in in_utc and "Next update due 24 Nov 2026 04:00" in in_utc
+    assert check("timely", hourly, now=now, zone=dt.timezone.utc).status == MET
+    # a due date has no clock time, so no zone moves it
+    monthly = make_dataset(last_updated_date="2026-11-01", resources=resources("CSV"))
+    assert texts(check("timely", monthly, zone=dt.timezone(dt.timedelta(hours=-10)))).endswith(
+        "Next update due 1 Dec 2026")
+    assert p.assess_timely(hourly, now=now, zone=dt.timezone.utc) == check("timely", hourly, now=now,
+                                                                           zone=dt.timezone.utc)
