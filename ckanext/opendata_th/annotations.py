@@ -11,9 +11,9 @@ search documents.
 
 The rules are in :mod:`.playbook`; this module gathers their inputs from CKAN
 once per call (licences, holidays, the latest link checks of every dataset
-annotated) and never per dataset. Search results carry the assessment made
+annotated) and never per dataset. Search results carry what was computed
 when the dataset was indexed, so a page of 100 results costs no query at all;
-only what changes with the clock is computed again.
+only what changes with the clock is decided again.
 """
 from __future__ import annotations
 
@@ -70,35 +70,51 @@ def annotate_all(pkg_dicts: list[dict[str, Any]]) -> None:
 
 
 def annotate_results(results: list[dict[str, Any]]) -> None:
-    """Annotate search results. A result carries the assessment made when it
-    was indexed (see :func:`for_index`; the link-check job re-indexes the
-    dataset after each check), so only what depends on the clock is computed
-    again: the schedule and "timely". Results indexed without an assessment
-    are annotated in full, with one query for all of their link checks."""
+    """Annotate search results.
+
+    A result carries what was computed when it was indexed (see
+    :func:`for_index`; the link-check job re-indexes the dataset after each
+    check): its last update, due date and a summary of the ten properties
+    (the score and each property's status; the evidence and advice come with
+    ``package_show`` and ``opendata_th_properties_show``). Only what the
+    clock changes is decided here: whether the due date has passed, and with
+    it the schedule and the status of "timely". Results indexed without the
+    summary are annotated in full, with one query for all their link checks.
+    """
     indexed = [d for d in results if isinstance(d.get("opendata_properties"), dict)]
     others = [d for d in results if not isinstance(d.get("opendata_properties"), dict)]
-    facts = Facts.read(d["id"] for d in others if d.get("id"))
+    now = context.now()
     for pkg_dict in indexed:
-        last = _annotate_schedule(pkg_dict, facts)
-        timely = properties.assess_timely(pkg_dict, now=facts.now, holidays=facts.holidays,
-                                          last=last, zone=facts.zone).as_dict()
-        assessment = pkg_dict["opendata_properties"]
-        assessment["properties"] = [timely if prop["key"] == "timely" else prop
-                                    for prop in assessment["properties"]]
-        assessment["score"] = sum(prop["status"] == properties.MET for prop in assessment["properties"])
-    for pkg_dict in others:
-        _annotate(pkg_dict, facts)
+        due = frequency.Due.from_iso(pkg_dict.get("opendata_due_date"))
+        overdue = frequency.is_overdue(due, now)
+        pkg_dict["opendata_overdue"] = overdue
+        pkg_dict[SCHEDULE_FIELD] = frequency.schedule_of(due, now)
+        if due is not None:  # with a due date, "timely" is met until it passes
+            assessment = pkg_dict["opendata_properties"]
+            for prop in assessment["properties"]:
+                if prop["key"] == "timely":
+                    prop["status"] = properties.NOT_MET if overdue else properties.MET
+            assessment["score"] = sum(prop["status"] == properties.MET
+                                      for prop in assessment["properties"])
+    if others:
+        annotate_all(others)
 
 
-def _annotate_schedule(pkg_dict: dict[str, Any], facts: Facts) -> frequency.LastUpdate | None:
-    """The last update, due date and schedule; returns the last update."""
+def summary(assessment: dict[str, Any]) -> dict[str, Any]:
+    """An assessment without its evidence and advice: the score and statuses."""
+    return {"score": assessment["score"], "total": assessment["total"],
+            "properties": [{"key": prop["key"], "status": prop["status"]}
+                           for prop in assessment["properties"]]}
+
+
+def _annotate_schedule(pkg_dict: dict[str, Any], facts: Facts) -> None:
+    """The last update, due date and schedule."""
     last = frequency.last_update_of(pkg_dict)
     due = frequency.due_of(pkg_dict, holidays=facts.holidays, last=last)
     pkg_dict["opendata_last_update"] = last.as_dict() if last else None
     pkg_dict["opendata_due_date"] = due.iso() if due else None
     pkg_dict["opendata_overdue"] = frequency.is_overdue(due, facts.now)
     pkg_dict[SCHEDULE_FIELD] = frequency.schedule_of(due, facts.now)
-    return last
 
 
 def _annotate(pkg_dict: dict[str, Any], facts: Facts) -> None:
@@ -126,12 +142,13 @@ def for_index(doc: dict[str, Any]) -> dict[str, Any]:
     dataset = json.loads(doc["validated_data_dict"])
     facts = Facts.read([dataset["id"]])
     _annotate(dataset, facts)
+    assessment = dataset["opendata_properties"]
+    dataset["opendata_properties"] = summary(assessment)
     doc["validated_data_dict"] = json.dumps(dataset, ensure_ascii=False)
     due = frequency.due_of(dataset, holidays=facts.holidays)
     doc[DUE_FIELD] = (due.overdue_from.replace(tzinfo=BANGKOK).astimezone(dt.timezone.utc)
                       .strftime("%Y-%m-%dT%H:%M:%SZ") if due else None)
     doc[SCHEDULE_FIELD] = SCHEDULED if due else frequency.NO_SCHEDULE
-    assessment = dataset["opendata_properties"]
     doc["opendata_score"] = assessment["score"]
     doc["opendata_unmet"] = [prop["key"] for prop in assessment["properties"]
                              if prop["status"] != properties.MET]

@@ -268,6 +268,17 @@ class Due:
         now = to_local_naive(now)
         return now >= self.overdue_from if self.all_day else now > self.at
 
+    @classmethod
+    def from_iso(cls, text: object) -> "Due | None":
+        """The :class:`Due` that :meth:`iso` wrote (None for anything else)."""
+        if not isinstance(text, str):
+            return None
+        if len(text) == 10:
+            day = parse_iso_date(text)
+            return cls(dt.datetime.combine(day, dt.time()), all_day=True) if day else None
+        moment = parse_iso_datetime(text)
+        return cls(moment, all_day=False) if moment else None
+
     def iso(self) -> str:
         """``2026-02-15`` for a date, ``2026-02-15T10:30:00+07:00`` for a moment."""
         if self.all_day:

@@ -497,3 +497,19 @@ def test_a_due_moment_is_overdue_one_second_after_it():
     assert f.schedule_of(hourly, D(2026, 5, 1, 10, 0)) == f.ON_SCHEDULE
     assert f.schedule_of(hourly, D(2026, 5, 1, 10, 0, 1)) == f.OVERDUE
     assert hourly.date == dt.date(2026, 5, 1)
+
+
+@pytest.mark.parametrize("due", [f.Due(D(2026, 2, 28), all_day=True),
+                                 f.Due(D(2026, 2, 28, 23, 30), all_day=False),
+                                 f.Due(D(2026, 3, 1, 0, 5), all_day=False)])
+def test_a_due_read_back_from_its_iso_text_is_the_same(due):
+    assert f.Due.from_iso(due.iso()) == due
+
+
+@pytest.mark.parametrize("text", [None, "", "soon", "2026-02-30", 20260228])
+def test_anything_else_is_no_due(text):
+    assert f.Due.from_iso(text) is None
+
+
+def test_a_due_moment_written_in_another_zone_is_read_in_bangkok_time():
+    assert f.Due.from_iso("2026-02-28T17:00:00Z") == f.Due(D(2026, 3, 1, 0, 0), all_day=False)
