@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import time
 
-from harness import demo_dataset, fresh_site, p95, run_configurations
+from harness import demo_dataset, fresh_site, print_comparison, run_configurations
 
 
 def measure(plugins: str, shows: int, updates: int) -> dict[str, list[float]]:
@@ -65,17 +64,8 @@ def main() -> None:
     results = run_configurations(__file__, ["--shows", str(args.shows),
                                             "--updates", str(args.updates)])
 
-    print(f"package_show x{args.shows}, package_update x{args.updates} "
-          "(same dataset, same machine, median / p95 in ms)")
-    print(f"{'action':<16} {'plain CKAN':>18} {'with opendata_th':>18} {'overhead':>9}")
-    for action in ("package_show", "package_update"):
-        plain = results["plain CKAN"][action]
-        ours = results["with opendata_th"][action]
-        p50_plain, p50_ours = statistics.median(plain), statistics.median(ours)
-        print(f"{action:<16} {p50_plain:>8.2f} / {p95(plain):>7.2f} "
-              f"{p50_ours:>8.2f} / {p95(ours):>7.2f} "
-              f"{(p50_ours - p50_plain) / p50_plain * 100:>8.1f}%")
-
+    print_comparison(f"package_show x{args.shows}, package_update x{args.updates} of the "
+                     "same dataset", results)
 
 if __name__ == "__main__":
     main()

@@ -72,3 +72,21 @@ def run_configurations(script: str, args: list[str]) -> dict[str, Any]:
 
 def p95(values: list[float]) -> float:
     return sorted(values)[int(0.95 * (len(values) - 1))]
+
+
+def print_comparison(title: str, timings: dict[str, dict[str, list[float]]]) -> None:
+    """One line per measured call: median / p95 of plain CKAN and of the
+    extension, and the extension's overhead on the median.
+    ``timings``: {configuration label: {call: [milliseconds]}}."""
+    import statistics
+
+    print(f"{title} (same machine, median / p95 in ms)")
+    plain_all, ours_all = timings["plain CKAN"], timings["with opendata_th"]
+    width = max(len(call) for call in plain_all) + 2
+    print(f"{'call':<{width}} {'plain CKAN':>18} {'with opendata_th':>18} {'overhead':>9}")
+    for call, plain in plain_all.items():
+        ours = ours_all[call]
+        p50_plain, p50_ours = statistics.median(plain), statistics.median(ours)
+        print(f"{call:<{width}} {p50_plain:>8.2f} / {p95(plain):>7.2f} "
+              f"{p50_ours:>8.2f} / {p95(ours):>7.2f} "
+              f"{(p50_ours - p50_plain) / p50_plain * 100:>8.1f}%")

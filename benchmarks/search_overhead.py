@@ -28,11 +28,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 
-from harness import demo_dataset, fresh_site, p95, run_configurations
+from harness import demo_dataset, fresh_site, print_comparison, run_configurations
 
 
 
@@ -116,16 +115,8 @@ def main() -> None:
     results = run_configurations(__file__, ["--datasets", str(args.datasets),
                                             "--runs", str(args.runs)])
 
-    print(f"package_search over {args.datasets} datasets, {args.runs} runs each "
-          "(same data, same machine, median / p95 in ms)")
-    print(f"{'call':<28} {'plain CKAN':>18} {'with opendata_th':>18} {'overhead':>9}")
-    for call in ("rows=100", "rows=100 + schedule facet"):
-        plain = results["plain CKAN"]["timings"][call]
-        ours = results["with opendata_th"]["timings"][call]
-        p50_plain, p50_ours = statistics.median(plain), statistics.median(ours)
-        print(f"{call:<28} {p50_plain:>8.2f} / {p95(plain):>7.2f} "
-              f"{p50_ours:>8.2f} / {p95(ours):>7.2f} "
-              f"{(p50_ours - p50_plain) / p50_plain * 100:>8.1f}%")
+    print_comparison(f"package_search over {args.datasets} datasets, {args.runs} runs each",
+                     {label: result["timings"] for label, result in results.items()})
     print("SQL statements per call:")
     for label, result in results.items():
         queries = result["queries"]
