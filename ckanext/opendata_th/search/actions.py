@@ -1,18 +1,17 @@
 """Actions of the ``opendata_th_search`` plugin."""
 from __future__ import annotations
 
+import functools
+from typing import Any, Callable
+
 import ckan.plugins.toolkit as tk
 
 from .backend import active
 from .index import PostgresPackageSearchIndex
 
 
-@tk.chained_action
-def harvest_source_index_clear(original_action, context, data_dict):
-    """ckanext-harvest clears a source's datasets from the index with a
-    Solr delete query; with this backend they are deleted here instead."""
-    if not active():
-        return original_action(context, data_dict)
+def _clear_source(context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, str]:
+    """Delete a harvest source's datasets from the PostgreSQL index."""
     from ckanext.harvest.model import HarvestSource
 
     tk.check_access("harvest_source_index_clear", context, data_dict)
@@ -21,3 +20,29 @@ def harvest_source_index_clear(original_action, context, data_dict):
         raise tk.ObjectNotFound(f"Harvest source {data_dict.get('id')} does not exist")
     PostgresPackageSearchIndex().delete_by_term("harvest_source_id", source.id)
     return {"id": source.id}
+
+
+@tk.chained_action
+def harvest_source_index_clear(original_action, context, data_dict):
+    """ckanext-harvest clears a source's datasets from the index with a
+    Solr delete query; with this backend they are deleted here instead."""
+    if not active():
+        return original_action(context, data_dict)
+    return _clear_source(context, data_dict)
+
+
+def direct_index_clear(original: Callable[..., Any]) -> Callable[..., Any]:
+    """ckanext-harvest's ``harvest_source_clear`` (the "Clear" button and
+    ``ckan harvester clearsource``) calls ``harvest_source_index_clear`` as a
+    plain function, not through ``get_action``; this replaces that function
+    in its module, with the same behaviour as the chained action above.
+    (``functools.wraps`` keeps the module name, so that ckanext-harvest still
+    registers the function as its action.)"""
+    @functools.wraps(original)
+    def harvest_source_index_clear(context, data_dict):
+        if not active():
+            return original(context, data_dict)
+        return _clear_source(context, data_dict)
+
+    harvest_source_index_clear.replaced = original  # type: ignore[attr-defined]
+    return harvest_source_index_clear

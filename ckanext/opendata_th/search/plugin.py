@@ -15,7 +15,7 @@ from typing import Any
 import ckan.lib.search as ckan_search
 import ckan.plugins as p
 
-from .actions import harvest_source_index_clear
+from .actions import direct_index_clear, harvest_source_index_clear
 from .backend import active
 from .index import PostgresPackageSearchIndex
 from .query import PostgresPackageSearchQuery
@@ -51,6 +51,9 @@ def install() -> None:
         if module is None:
             continue
         setattr(module, attribute, replacement)
+    harvest = sys.modules.get("ckanext.harvest.logic.action.update")
+    if harvest is not None and not hasattr(harvest.harvest_source_index_clear, "replaced"):
+        harvest.harvest_source_index_clear = direct_index_clear(harvest.harvest_source_index_clear)
     ckan_search._INDICES["package"] = PostgresPackageSearchIndex
     ckan_search._QUERIES["package"] = PostgresPackageSearchQuery
 

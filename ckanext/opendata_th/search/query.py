@@ -11,10 +11,11 @@ import json
 import logging
 from typing import Any, Optional
 
+import psycopg2.errors
 import sqlalchemy as sa
 
 import ckan.model as model
-from ckan.common import config
+from ckan.common import _, config
 from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.lib.search.query import (MAGIC_FIELD_RE, QUERY_PARSER_RE,
                                    VALID_SOLR_PARAMETERS, PackageSearchQuery)
@@ -29,14 +30,46 @@ UNSUPPORTED_PARAMETERS = {"bf", "boost"}
 COLUMN_FIELDS = {"data_dict", "validated_data_dict"}
 
 
-def _read(statement: str, params: dict[str, Any]) -> list[Any]:
+STATEMENT_TIMEOUT_OPTION = "ckanext.opendata_th.search.statement_timeout"
+DEFAULT_STATEMENT_TIMEOUT_MS = 5000
+
+
+def statement_timeout_ms() -> int:
+    """How long one search statement may run (``ckanext.opendata_th.search.
+    statement_timeout``, milliseconds; declared by the opendata_th plugin)."""
     try:
-        return schema.run(model.meta.engine, lambda connection: connection.execute(
-            sa.text(statement), params).fetchall())
+        return max(1, int(config.get(STATEMENT_TIMEOUT_OPTION) or DEFAULT_STATEMENT_TIMEOUT_MS))
+    except (TypeError, ValueError):
+        return DEFAULT_STATEMENT_TIMEOUT_MS
+
+
+def _read(statement: str, params: dict[str, Any]) -> list[Any]:
+    """Run one search statement under the statement timeout. What PostgreSQL
+    says goes to the log, never to the client."""
+    timeout = statement_timeout_ms()
+
+    def work(connection: sa.engine.Connection) -> list[Any]:
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {timeout:d}")
+        return connection.execute(sa.text(statement), params).fetchall()
+
+    try:
+        return schema.run(model.meta.engine, work)
+    except sa.exc.OperationalError as error:
+        if isinstance(error.orig, psycopg2.errors.QueryCanceled):
+            log.warning("Search statement stopped after %d ms: %s", timeout, statement[:300])
+            raise SearchQueryError(_(
+                "The search took too long and was stopped. Search for fewer words or "
+                "fields at a time."))
+        log.error("PostgreSQL search failed: %s", error.orig)
+        raise SearchError("PostgreSQL search failed (the portal's log has the details)")
     except sa.exc.ProgrammingError as error:
-        raise SearchError(f"PostgreSQL search failed: {error.orig}")
+        log.error("PostgreSQL search failed: %s", error.orig)
+        raise SearchError("PostgreSQL search failed (the portal's log has the details)")
     except sa.exc.DataError as error:
-        raise SearchQueryError(f"Invalid search query: {error.orig}")
+        log.info("Search query refused by PostgreSQL: %s", error.orig)
+        raise SearchQueryError(_(
+            "Invalid search query: a value does not fit its field (for example a date "
+            "or a number out of range)."))
 
 
 class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):

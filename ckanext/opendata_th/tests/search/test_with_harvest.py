@@ -57,3 +57,20 @@ def test_clearing_a_harvest_source_index_removes_its_datasets():
     call_action("harvest_source_index_clear", {"user": admin["name"]}, id=source["id"])
     remaining = call_action("package_search", q="*:*", fq="-dataset_type:harvest")
     assert [d["name"] for d in remaining["results"]] == ["local"]
+
+
+def test_clearing_a_harvest_source_works_without_solr():
+    """harvest_source_clear (the "Clear" button, `ckan harvester clearsource`)
+    calls harvest_source_index_clear as a plain function, not an action."""
+    admin = factories.Sysadmin()
+    org = factories.Organization()
+    source = call_action("harvest_source_create", {"user": admin["name"]},
+                         name="cleared-catalog", title="Cleared catalog",
+                         url="https://cleared.example/", source_type="ckan",
+                         owner_org=org["id"])
+    factories.Dataset(owner_org=org["id"], name="harvested-here",
+                      extras=[{"key": "harvest_source_id", "value": source["id"]}])
+    factories.Dataset(owner_org=org["id"], name="kept")
+    call_action("harvest_source_clear", {"user": admin["name"]}, id=source["id"])
+    remaining = call_action("package_search", q="*:*", fq="-dataset_type:harvest")
+    assert [d["name"] for d in remaining["results"]] == ["kept"]
