@@ -145,7 +145,7 @@ def for_index(doc: dict[str, Any]) -> dict[str, Any]:
     assessment = dataset["opendata_properties"]
     dataset["opendata_properties"] = summary(assessment)
     doc["validated_data_dict"] = json.dumps(dataset, ensure_ascii=False)
-    due = frequency.due_of(dataset, holidays=facts.holidays)
+    due = frequency.Due.from_iso(dataset["opendata_due_date"])  # as _annotate found it
     doc[DUE_FIELD] = (due.overdue_from.replace(tzinfo=BANGKOK).astimezone(dt.timezone.utc)
                       .strftime("%Y-%m-%dT%H:%M:%SZ") if due else None)
     doc[SCHEDULE_FIELD] = SCHEDULED if due else frequency.NO_SCHEDULE

@@ -115,7 +115,7 @@ def link_site():
         do_HEAD = do_GET = _answer
 
         def log_message(self, *args):
-            pass
+            """Keep the request log out of the test output."""
 
     class Server(http.server.ThreadingHTTPServer):
         daemon_threads = True

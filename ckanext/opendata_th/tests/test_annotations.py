@@ -2,8 +2,6 @@
 through CKAN: package_show, package_search facets, the properties action,
 the dataset page, link checks (a real background job) and the CLI."""
 import datetime as dt
-import http.server
-import threading
 
 import pytest
 from click.testing import CliRunner
@@ -147,23 +145,11 @@ def test_dataset_page_shows_the_panel_in_thai(org, sysadmin, app):
     assert "15 Jan 2026" in english
 
 
-class _Answer(http.server.BaseHTTPRequestHandler):
-    def do_HEAD(self):
-        self.send_response(200 if self.path.startswith("/ok") else 404)
-        self.end_headers()
-
-    do_GET = do_HEAD
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
-def web():
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Answer)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+def web(link_site):
+    """The local web site (conftest) with /ok.csv answering; the rest is 404."""
+    link_site.answer("/ok.csv", 200)
+    return link_site.base
 
 
 @pytest.mark.usefixtures("with_test_worker")

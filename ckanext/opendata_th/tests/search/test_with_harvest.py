@@ -44,16 +44,22 @@ def test_extension_search_parameters_pass_through():
     assert result["count"] == 1
 
 
-def test_clearing_a_harvest_source_index_removes_its_datasets():
+def source_with_datasets(harvested: str, local: str) -> tuple[dict, dict]:
+    """A sysadmin and a harvest source with one harvested and one local dataset."""
     admin = factories.Sysadmin()
     org = factories.Organization()
     source = call_action("harvest_source_create", {"user": admin["name"]},
-                         name="agency-catalog", title="Agency catalog",
+                         name=f"{harvested}-source", title="Agency catalog",
                          url="https://catalog.example/", source_type="ckan",
                          owner_org=org["id"])
-    factories.Dataset(owner_org=org["id"], name="harvested",
+    factories.Dataset(owner_org=org["id"], name=harvested,
                       extras=[{"key": "harvest_source_id", "value": source["id"]}])
-    factories.Dataset(owner_org=org["id"], name="local")
+    factories.Dataset(owner_org=org["id"], name=local)
+    return admin, source
+
+
+def test_clearing_a_harvest_source_index_removes_its_datasets():
+    admin, source = source_with_datasets("harvested", "local")
     call_action("harvest_source_index_clear", {"user": admin["name"]}, id=source["id"])
     remaining = call_action("package_search", q="*:*", fq="-dataset_type:harvest")
     assert [d["name"] for d in remaining["results"]] == ["local"]
@@ -62,15 +68,7 @@ def test_clearing_a_harvest_source_index_removes_its_datasets():
 def test_clearing_a_harvest_source_works_without_solr():
     """harvest_source_clear (the "Clear" button, `ckan harvester clearsource`)
     calls harvest_source_index_clear as a plain function, not an action."""
-    admin = factories.Sysadmin()
-    org = factories.Organization()
-    source = call_action("harvest_source_create", {"user": admin["name"]},
-                         name="cleared-catalog", title="Cleared catalog",
-                         url="https://cleared.example/", source_type="ckan",
-                         owner_org=org["id"])
-    factories.Dataset(owner_org=org["id"], name="harvested-here",
-                      extras=[{"key": "harvest_source_id", "value": source["id"]}])
-    factories.Dataset(owner_org=org["id"], name="kept")
+    admin, source = source_with_datasets("harvested-here", "kept")
     call_action("harvest_source_clear", {"user": admin["name"]}, id=source["id"])
     remaining = call_action("package_search", q="*:*", fq="-dataset_type:harvest")
     assert [d["name"] for d in remaining["results"]] == ["kept"]
