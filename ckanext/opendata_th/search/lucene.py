@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from .limits import LimitExceeded, Limits
+
 MUST, SHOULD, MUST_NOT = "must", "should", "must_not"
 
 
@@ -63,9 +65,11 @@ _SPECIAL = set('()"[]{}^~:\\')
 
 
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str, max_depth: int):
         self.text = text
         self.pos = 0
+        self.depth = 0
+        self.max_depth = max_depth
 
     # -- scanning -------------------------------------------------------
     def error(self, what: str) -> QuerySyntaxError:
@@ -157,8 +161,12 @@ class _Parser:
         self.skip_space()
         if self.peek("("):
             self.pos += 1
+            self.depth += 1
+            if self.depth > self.max_depth:
+                raise LimitExceeded("depth", self.max_depth)
             node = self.parse_query(field_name, closing=")")
             self.expect(")")
+            self.depth -= 1
             self.skip_modifiers()
             return node
         if self.peek("[") or self.peek("{"):
@@ -273,15 +281,18 @@ def _unescaped_wildcards(word: str) -> list[int]:
     return found
 
 
-def parse(text: str) -> Node:
-    """Parse a Solr/Lucene query string into a tree of nodes."""
+def parse(text: str, max_depth: int = Limits.depth) -> Node:
+    """Parse a Solr/Lucene query string into a tree of nodes.
+
+    ``max_depth`` bounds how deep parentheses may nest (deeper raises
+    :class:`~.limits.LimitExceeded`)."""
     if text is None or not text.strip():
         return MatchAll()
     if "{!" in text:
         raise QuerySyntaxError("Local parameters ({!...}) are not supported")
     if re.search(r"(?<![\w\\])_(query|val)_\s*:", text):
         raise QuerySyntaxError("Magic fields (_query_, _val_) are not supported")
-    return _Parser(text).parse()
+    return _Parser(text, max_depth).parse()
 
 
 def wildcard_to_like(word: str) -> str:

@@ -19,6 +19,7 @@ from .actions import direct_index_clear, harvest_source_index_clear
 from .backend import active
 from .index import PostgresPackageSearchIndex
 from .query import PostgresPackageSearchQuery
+from . import views
 
 
 _solr_check = ckan_search.check_solr_schema_version
@@ -61,6 +62,7 @@ def install() -> None:
 class OpendataThSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IActions)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer: runs on every (re)load, before CKAN checks Solr
     def update_config(self, config_):
@@ -71,3 +73,9 @@ class OpendataThSearchPlugin(p.SingletonPlugin):
         if p.plugin_loaded("harvest"):
             return {"harvest_source_index_clear": harvest_source_index_clear}
         return {}
+
+    # IMiddleware: organization and group pages refuse bad searches with 400
+    def make_middleware(self, app, config):
+        if hasattr(app, "view_functions"):
+            views.install(app)
+        return app

@@ -21,7 +21,9 @@ from ckan.lib.search.query import (MAGIC_FIELD_RE, QUERY_PARSER_RE,
                                    VALID_SOLR_PARAMETERS, PackageSearchQuery)
 
 from . import lucene, schema, sql
+from . import views
 from .backend import SolrWhenInactive
+from .limits import BadInput, LimitExceeded, Limits, check_request, check_values
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,11 @@ def statement_timeout_ms() -> int:
         return DEFAULT_STATEMENT_TIMEOUT_MS
 
 
+def limits() -> Limits:
+    """The limits on one search (``ckanext.opendata_th.search.max_*``)."""
+    return Limits.from_options(config.get)
+
+
 def _read(statement: str, params: dict[str, Any]) -> list[Any]:
     """Run one search statement under the statement timeout. What PostgreSQL
     says goes to the log, never to the client."""
@@ -55,9 +62,14 @@ def _read(statement: str, params: dict[str, Any]) -> list[Any]:
     try:
         return schema.run(model.meta.engine, work)
     except sa.exc.OperationalError as error:
+        if getattr(error.orig, "pgcode", None) and error.orig.pgcode.startswith("54"):
+            # program limit exceeded: stack depth, too many columns...
+            log.warning("Search statement too complex for PostgreSQL: %s", error.orig)
+            raise _refused(_(
+                "The search is too complex. Search for fewer words or fields at a time."))
         if isinstance(error.orig, psycopg2.errors.QueryCanceled):
             log.warning("Search statement stopped after %d ms: %s", timeout, statement[:300])
-            raise SearchQueryError(_(
+            raise _refused(_(
                 "The search took too long and was stopped. Search for fewer words or "
                 "fields at a time."))
         log.error("PostgreSQL search failed: %s", error.orig)
@@ -67,7 +79,7 @@ def _read(statement: str, params: dict[str, Any]) -> list[Any]:
         raise SearchError("PostgreSQL search failed (the portal's log has the details)")
     except sa.exc.DataError as error:
         log.info("Search query refused by PostgreSQL: %s", error.orig)
-        raise SearchQueryError(_(
+        raise _refused(_(
             "Invalid search query: a value does not fit its field (for example a date "
             "or a number out of range)."))
 
@@ -102,10 +114,10 @@ class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
             **kwargs: Any) -> dict[str, Any]:
         unknown = set(query) - VALID_SOLR_PARAMETERS
         if unknown:
-            raise SearchQueryError(f"Invalid search parameters: {sorted(unknown)}")
+            raise _refused(f"Invalid search parameters: {sorted(unknown)}")
         unsupported = {k for k in UNSUPPORTED_PARAMETERS if query.get(k)}
         if unsupported:
-            raise SearchQueryError(
+            raise _refused(
                 f"Search parameters not supported by the PostgreSQL search backend: "
                 f"{sorted(unsupported)}")
 
@@ -113,15 +125,22 @@ class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
             for item in value if isinstance(value, list) else [value]:
                 _check_local_parameters(name, item)
 
-        compiler = sql.Compiler(qf=query.get("qf"))
         try:
+            search_limits = limits()
+            check_values(query)
+            check_request(query, search_limits)
+            compiler = sql.Compiler(qf=query.get("qf"), limits=search_limits)
             conditions = self._conditions(query, compiler, permission_labels)
             rank_query = _rank_query(compiler)
             rank_sql = ("ts_rank(CAST(:rank_weights AS float4[]), search_vector, "
                         "CAST(:rank_query AS tsquery))" if rank_query else None)
             order = sql.order_by(query.get("sort"), compiler, rank_sql)
+        except LimitExceeded as error:
+            raise _refused(limit_message(error))
+        except BadInput as error:
+            raise _refused(bad_input_message(error))
         except (lucene.QuerySyntaxError, sql.QueryError) as error:
-            raise SearchQueryError(str(error))
+            raise _refused(str(error))
         params = dict(compiler.params)
         if rank_query:
             params.update(rank_query=rank_query, rank_weights=sql.RANK_WEIGHTS)
@@ -155,7 +174,7 @@ class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
         conditions = [f"site_id = {compiler.param(config.get('ckan.site_id'))}"]
         q = query.get("q")
         if q and q not in ('""', "''"):
-            conditions.append(compiler.compile(lucene.parse(q)))
+            conditions.append(compiler.compile(lucene.parse(q, compiler.limits.depth)))
         filters = []
         if query.get("fq"):
             filters.extend(query["fq"] if isinstance(query["fq"], list) else [query["fq"]])
@@ -164,7 +183,7 @@ class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
         filter_compiler_ranks = list(compiler.rank_queries)
         for fq in filters:
             if fq and fq.strip():
-                conditions.append(compiler.compile(lucene.parse(fq)))
+                conditions.append(compiler.compile(lucene.parse(fq, compiler.limits.depth)))
         compiler.rank_queries = filter_compiler_ranks
         if not any("+state:" in f or f.lstrip().startswith("state:") for f in filters):
             conditions.append("state = 'active'")
@@ -201,6 +220,44 @@ class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
         return facets
 
 
+def _refused(message: str) -> SearchQueryError:
+    """The error for a search the backend will not run; organization and
+    group pages answer it with 400 (see :mod:`.views`)."""
+    views.remember_refusal(message)
+    return SearchQueryError(message)
+
+
+def limit_message(error: LimitExceeded) -> str:
+    """What the user reads when a search is over a limit, in their language."""
+    messages = {
+        "query_length": _("The search is too long: {found} characters, at most {allowed} "
+                          "({option})."),
+        "terms": _("The search has too many terms: at most {allowed} words, phrase words "
+                   "and values ({option})."),
+        "qf_fields": _("The search names too many qf fields: {found}, at most {allowed} "
+                       "({option})."),
+        "sort_keys": _("The search has too many sort keys: {found}, at most {allowed} "
+                       "({option})."),
+        "facet_fields": _("The search asks for too many facet fields: {found}, at most "
+                          "{allowed} ({option})."),
+        "depth": _("The search nests parentheses too deep: at most {allowed} levels "
+                   "({option})."),
+    }
+    return messages[error.limit].format(found=error.found, allowed=error.allowed,
+                                        option=error.option)
+
+
+def bad_input_message(error: BadInput) -> str:
+    messages = {
+        "nul": _('The search parameter "{parameter}" contains a NUL character, which no '
+                 'search can use.'),
+        "encoding": _('The search parameter "{parameter}" is not valid text (a lone '
+                      'surrogate or another code point that is not a character).'),
+        "shape": _('The search parameter "{parameter}" must be a list of text filters.'),
+    }
+    return messages[error.reason].format(parameter=error.parameter)
+
+
 def _check_local_parameters(name: str, value: Any) -> None:
     """Refuse Solr local parameters and magic fields, with the messages
     CKAN gives for them."""
@@ -208,16 +265,16 @@ def _check_local_parameters(name: str, value: Any) -> None:
         return
     value = value.strip()
     if MAGIC_FIELD_RE.search(value):
-        raise SearchQueryError(f"Magic fields are not supported in param '{name}'.")
+        raise _refused(f"Magic fields are not supported in param '{name}'.")
     found = QUERY_PARSER_RE.findall(value)
     if not found:
         return
     if len(found) > 1:
-        raise SearchQueryError(f"Query parsers are not supported in param '{name}'.")
+        raise _refused(f"Query parsers are not supported in param '{name}'.")
     if not value.startswith("{!"):
-        raise SearchQueryError(
+        raise _refused(
             f"Local parameters must be defined at the beginning of param '{name}'.")
-    raise SearchQueryError(f"Local parameters are not supported in param '{name}'.")
+    raise _refused(f"Local parameters are not supported in param '{name}'.")
 
 
 def _rank_query(compiler: sql.Compiler) -> Optional[str]:
@@ -229,7 +286,7 @@ def _int(value: Any, name: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise SearchQueryError(f'Invalid "{name}" parameter: {value!r}')
+        raise _refused(f'Invalid "{name}" parameter: {value!r}')
 
 
 def _field_list(fl: Any) -> list[str]:

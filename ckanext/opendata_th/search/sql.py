@@ -22,6 +22,7 @@ from typing import Any, Optional
 from dateutil.relativedelta import relativedelta
 
 from . import lucene, text
+from .limits import LimitExceeded, Limits
 from .schema import TABLE, TERMS
 
 # Fields that CKAN's Solr schema tokenizes (type text / textgen).
@@ -35,6 +36,10 @@ TEXT_COLUMNS = frozenset({"id", "name", "site_id", "state", "capacity", "dataset
 NUMERIC_SORT_FIELDS = frozenset({"views_recent", "views_total", "num_resources",
                                  "num_tags"})
 DEFAULT_QF = "name^4 title^4 tags^2 groups^2 text"
+
+# Term-table lookups of one query that PostgreSQL may plan as joins (see
+# Compiler._has_term); typical searches have one to three.
+JOINED_LOOKUPS = 4
 
 # weights D, C, B, A for ts_rank
 RANK_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
@@ -56,13 +61,27 @@ class Compiled:
 
 
 class Compiler:
-    """Compiles query trees into one SQL condition, collecting parameters."""
+    """Compiles query trees into one SQL condition, collecting parameters.
 
-    def __init__(self, now: Optional[datetime] = None, qf: Optional[str] = None):
+    Counts the terms it compiles (every word of a phrase and every word a
+    Thai run is segmented into counts) and raises
+    :class:`~.limits.LimitExceeded` past ``limits.terms``.
+    """
+
+    def __init__(self, now: Optional[datetime] = None, qf: Optional[str] = None,
+                 limits: Limits = Limits()):
         self.params: dict[str, Any] = {}
         self.rank_queries: list[str] = []
         self.now = now or datetime.now(timezone.utc)
         self.default_fields = _qf_fields(qf)
+        self.limits = limits
+        self.terms = 0
+        self.lookups = 0
+
+    def count_terms(self, number: int) -> None:
+        self.terms += max(1, number)
+        if self.terms > self.limits.terms:
+            raise LimitExceeded("terms", self.limits.terms)
 
     def param(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -104,7 +123,15 @@ class Compiler:
     def _default_field(self, term: lucene.Term, positive: bool) -> str:
         if self.default_fields is None:
             return self._text(term, positive)
-        alternatives = [self._field(name, term, positive) for name in self.default_fields]
+        # one look-up in the term table for every exact-value field of qf,
+        # so the cost grows with the terms, not with terms times fields
+        exact = [name for name in self.default_fields if _in_term_table(name)]
+        alternatives = [self._field(name, term, positive) for name in self.default_fields
+                        if not _in_term_table(name)]
+        if exact and term.kind == "exists":
+            alternatives.append(self._has_term(exact, "TRUE"))
+        elif exact:
+            alternatives.append(self._has_term(exact, self._value_condition(term)))
         return "(" + " OR ".join(alternatives) + ")"
 
     def _text(self, term: lucene.Term, positive: bool) -> str:
@@ -116,18 +143,25 @@ class Compiler:
                 f"Wildcards other than a trailing * are not supported in free text: "
                 f"{term.value!r}")
         if term.kind == "phrase":
-            tsquery = text.tsquery_for_phrase(term.value)
+            tsquery = exact = text.tsquery_for_phrase(term.value)
         else:
-            tsquery = text.tsquery_for_term(term.value, prefix=term.kind == "prefix")
+            # the start of a Thai word finds the word; whole words rank higher
+            prefix = term.kind == "prefix"
+            tsquery = text.tsquery_for_term(term.value, prefix=prefix, thai_prefix=True)
+            exact = text.tsquery_for_term(term.value, prefix=prefix)
         if tsquery is None:  # only punctuation: matches like an empty clause
             return "TRUE"
+        self.count_terms(len(text.words(term.value)))
         if positive:
             self.rank_queries.append(tsquery)
+            if exact != tsquery:
+                self.rank_queries.append(exact)
         return f"search_vector @@ CAST({self.param(tsquery)} AS tsquery)"
 
     def _field(self, name: str, term: lucene.Term, positive: bool) -> str:
         if name == "text":
             return self._text(term, positive)
+        self.count_terms(1)
         if term.kind == "exists":
             if name in TIMESTAMP_COLUMNS or name in TEXT_COLUMNS:
                 return f"{name} IS NOT NULL"
@@ -141,33 +175,51 @@ class Compiler:
                 raise QueryError(f"Wildcards are not supported on {name}")
             moment = parse_moment(term.value, self.now)
             return f"{name} = {self.param(moment)}"
-        if term.kind in ("prefix", "wildcard"):
-            pattern = (lucene.wildcard_to_like(term.value) if term.kind == "wildcard"
-                       else _like_prefix(term.value))
-            if is_text_field(name):
-                words = text.lexemes(term.value)
-                if term.kind != "prefix" or not words:
-                    raise QueryError(f"Only a trailing * is supported on the text field {name}")
-                return (f"EXISTS (SELECT 1 FROM jsonb_array_elements_text("
-                        f"lex -> {self.param(name)}) AS v(value) "
-                        f"WHERE v.value LIKE {self.param(_like_prefix(words[-1]))})")
-            if name in TEXT_COLUMNS:
-                return f"{name} LIKE {self.param(pattern)}"
-            return self._has_term(name, f"value LIKE {self.param(pattern)}")
         if is_text_field(name):
             words = text.lexemes(term.value)
+            self.count_terms(len(words) - 1)
+            if term.kind in ("prefix", "wildcard"):
+                if term.kind != "prefix" or not words:
+                    raise QueryError(f"Only a trailing * is supported on the text field {name}")
+                # the last word itself, not the last part of a Thai compound
+                last = text.words(term.value)[-1][0]
+                return (f"EXISTS (SELECT 1 FROM jsonb_array_elements_text("
+                        f"lex -> {self.param(name)}) AS v(value) "
+                        f"WHERE v.value LIKE {self.param(_like_prefix(last))})")
             if not words:
                 return "TRUE"
             return f"lex @> CAST({self.param(json.dumps({name: words}))} AS jsonb)"
-        return self._has_term(name, f"value = {self.param(term.value)}")
+        if name in TEXT_COLUMNS:
+            return f"{name} LIKE {self.param(_like_pattern(term))}"
+        return self._has_term(name, self._value_condition(term))
 
-    def _has_term(self, name: str, condition: str) -> str:
-        """Documents with a value of ``name`` that meets ``condition``."""
-        return (f"doc_no IN (SELECT doc_no FROM {TERMS} "
-                f"WHERE field = {self.param(name)} AND {condition})")
+    def _value_condition(self, term: lucene.Term) -> str:
+        """The condition on ``value`` in the term table for a term, a
+        phrase (the exact value), a prefix or a wildcard."""
+        if term.kind in ("prefix", "wildcard"):
+            return f"value LIKE {self.param(_like_pattern(term))}"
+        return f"value = {self.param(term.value)}"
+
+    def _has_term(self, name: str | list[str], condition: str) -> str:
+        """Documents with a value of ``name`` (or of any of several fields)
+        that meets ``condition``."""
+        if isinstance(name, list):
+            field_condition = f"field = ANY(CAST({self.param(name)} AS text[]))"
+        else:
+            field_condition = f"field = {self.param(name)}"
+        lookup = (f"doc_no IN (SELECT doc_no FROM {TERMS} "
+                  f"WHERE {field_condition} AND {condition})")
+        self.lookups += 1
+        if self.lookups <= JOINED_LOOKUPS:
+            return lookup
+        # "IS TRUE" keeps PostgreSQL from turning the lookup into a join:
+        # planning a join of many lookups takes seconds (cubic in their
+        # number), a hashed subplan costs one pass over the lookup's rows
+        return f"({lookup}) IS TRUE"
 
     def _range(self, node: lucene.Range) -> str:
         name = node.field
+        self.count_terms(2)
         low_op = ">=" if node.include_low else ">"
         high_op = "<=" if node.include_high else "<"
         if name in TIMESTAMP_COLUMNS:
@@ -216,6 +268,18 @@ def _qf_fields(qf: Optional[str]) -> Optional[list[str]]:
     return names
 
 
+def _in_term_table(name: str) -> bool:
+    """Whether a field's values are looked up in the term table."""
+    return not (name == "text" or is_text_field(name) or name in TEXT_COLUMNS
+                or name in TIMESTAMP_COLUMNS)
+
+
+def _like_pattern(term: lucene.Term) -> str:
+    if term.kind == "wildcard":
+        return lucene.wildcard_to_like(term.value)
+    return _like_prefix(term.value)
+
+
 def _like_prefix(value: str) -> str:
     return re.sub(r"([%_\\])", r"\\\1", value) + "%"
 
@@ -234,8 +298,17 @@ _UNITS = {"YEAR": "years", "MONTH": "months", "WEEK": "weeks", "DAY": "days",
 
 
 def parse_moment(value: str, now: datetime) -> datetime:
-    """A Solr date (ISO 8601, or NOW with date maths such as NOW-7DAYS/DAY)."""
-    value = value.strip()
+    """A Solr date (ISO 8601, or NOW with date maths such as NOW-7DAYS/DAY),
+    in UTC. A date outside years 1 to 9999 raises :class:`QueryError`."""
+    try:
+        return _moment(value.strip(), now).astimezone(timezone.utc)
+    except (OverflowError, ValueError) as error:
+        if isinstance(error, QueryError):
+            raise
+        raise QueryError(f"Date out of range (years 1 to 9999): {value!r}") from error
+
+
+def _moment(value: str, now: datetime) -> datetime:
     if value.startswith("NOW"):
         moment, rest = now, value[3:]
     else:

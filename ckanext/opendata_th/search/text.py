@@ -25,6 +25,7 @@ WORD = re.compile(r"[^\W_]+", re.UNICODE)
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 MAX_LEXEME = 200  # characters; PostgreSQL allows 2 KB per lexeme
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+MIN_THAI_PREFIX = 2  # characters; one Thai letter starts too many words
 
 WEIGHTS = ("A", "B", "C", "D")
 
@@ -136,22 +137,62 @@ def tsvector_literal(fields: Iterable[tuple[str, str]]) -> str:
                     for lex, pos in positions.items())
 
 
-def tsquery_for_term(term: str, prefix: bool = False) -> str | None:
+def tsquery_for_term(term: str, prefix: bool = False,
+                     thai_prefix: bool = False) -> str | None:
     """A tsquery literal matching ``term`` (all of its words), or None.
 
     A Thai run that segments into several words requires all of them; a
-    trailing ``*`` wildcard becomes a prefix match on the last word.
+    trailing ``*`` wildcard (``prefix``) becomes a prefix match on the last
+    word. With ``thai_prefix`` a Thai run also matches the start of a
+    longer word ("ผู้ส่ง" finds "ผู้ส่งออก"): either the whole run is the
+    start of one word, or its words follow with the last one a prefix.
     """
     found = [position[0] for position in words(term)]
     if not found:
         return None
+    if thai_prefix and THAI_RUN.search(term):
+        parts = []
+        for piece in _pieces(term):
+            if isinstance(piece, str):
+                parts.append(quote(piece))
+                continue
+            run, segments = piece
+            if len(run) < MIN_THAI_PREFIX:
+                parts.extend(quote(s) for s in segments)
+            elif len(segments) == 1:
+                parts.append(quote(run) + ":*")
+            else:
+                words_ = " & ".join([*map(quote, segments[:-1]), quote(segments[-1]) + ":*"])
+                parts.append(f"({quote(run)}:* | {words_})")
+        if prefix and not THAI_RUN.search(term.rstrip("*")[-1:]):
+            parts[-1] = _prefix_of_last_word(term, found)
+        return " & ".join(parts)
     parts = [quote(lex) for lex in found]
     if prefix:
-        # the stemmed form of a prefix is not a prefix of the stemmed word
-        last = _normal(WORD.findall(term.translate(THAI_DIGITS))[-1]) \
-            if WORD.findall(term.translate(THAI_DIGITS)) else found[-1]
-        parts[-1] = quote(last) + ":*"
+        parts[-1] = _prefix_of_last_word(term, found)
     return " & ".join(parts)
+
+
+def _prefix_of_last_word(term: str, found: list[str]) -> str:
+    # the stemmed form of a prefix is not a prefix of the stemmed word
+    latin = WORD.findall(term.translate(THAI_DIGITS))
+    return quote(_normal(latin[-1]) if latin else found[-1]) + ":*"
+
+
+def _pieces(term: str) -> list[str | tuple[str, list[str]]]:
+    """The words of a query term in order: Latin lexemes as strings, Thai
+    runs as ``(run, [its words])``."""
+    pieces: list[str | tuple[str, list[str]]] = []
+    for chunk in term.translate(THAI_DIGITS).split():
+        position = 0
+        for match in THAI_RUN.finditer(chunk):
+            pieces.extend(w[0] for w in _latin_words(chunk[position:match.start()]))
+            segments = [_normal(t) for t in _tokenize_thai(match.group())]
+            if segments:
+                pieces.append((_normal(match.group()), segments))
+            position = match.end()
+        pieces.extend(w[0] for w in _latin_words(chunk[position:]))
+    return pieces
 
 
 def tsquery_for_phrase(phrase: str) -> str | None:

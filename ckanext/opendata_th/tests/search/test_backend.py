@@ -65,6 +65,27 @@ def test_word_inside_a_thai_compound_is_found(org):
     assert names(call_action("package_search", q="การส่งออก")) == ["exports"]
 
 
+def test_the_start_of_a_thai_word_finds_the_word(org):
+    dataset(org, name="exporters", title="จำนวนผู้ส่งออกรายจังหวัด")
+    dataset(org, name="exports", title="มูลค่าการส่งออกรายเดือน")
+    dataset(org, name="tax", title="ข้อมูลภาษีอากร")
+    assert names(call_action("package_search", q="ผู้ส่ง")) == ["exporters"]
+    assert sorted(names(call_action("package_search", q="ส่ง"))) == ["exporters", "exports"]
+    assert names(call_action("package_search", q="ภาษีอา")) == ["tax"]
+    # explicit wildcards keep working
+    assert sorted(names(call_action("package_search", q="ส่ง*"))) == ["exporters", "exports"]
+    assert names(call_action("package_search", q="title:ผู้ส่งออก*")) == ["exporters"]
+
+
+def test_whole_thai_words_rank_above_prefix_matches(org):
+    dataset(org, name="prefix-only", title="จำนวนผู้ส่งออกรายจังหวัด")
+    dataset(org, name="whole-word", title="รายชื่อผู้ส่งพัสดุ")
+    assert names(call_action("package_search", q="ผู้ส่ง")) == ["whole-word", "prefix-only"]
+    dataset(org, name="whole-send", title="ช่องทางส่งเอกสาร")
+    assert names(call_action("package_search", q="ส่ง"))[0] in ("whole-send", "whole-word")
+    assert names(call_action("package_search", q="ส่ง"))[-1] == "prefix-only"
+
+
 def test_english_is_stemmed_and_phrases_need_adjacent_words(org):
     dataset(org, name="aa", title="Exported goods", notes="open data about trade")
     dataset(org, name="bb", title="Goods", notes="data that is open about trade")

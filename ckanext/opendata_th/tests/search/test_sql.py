@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ckanext.opendata_th.search import lucene, sql
+from ckanext.opendata_th.search.limits import LimitExceeded, Limits
 
 NOW = datetime(2026, 11, 24, 15, 30, 45, tzinfo=timezone.utc)
 
@@ -21,7 +22,10 @@ def test_solr_dates(value, expected):
     assert sql.parse_moment(value, NOW) == expected
 
 
-@pytest.mark.parametrize("value", ["yesterday", "NOW-3FORTNIGHTS", "2020-13-45"])
+@pytest.mark.parametrize("value", ["yesterday", "NOW-3FORTNIGHTS", "2020-13-45",
+                                   "NOW+100000YEARS", "NOW+9999999DAYS",
+                                   "NOW-99999999999999999999DAYS",
+                                   "0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-02:00"])
 def test_bad_dates_are_errors(value):
     with pytest.raises(sql.QueryError):
         sql.parse_moment(value, NOW)
@@ -53,7 +57,8 @@ def test_text_fields_match_words():
 def test_free_text_goes_to_the_vector_and_counts_for_ranking():
     where, compiler = compile_("การค้า -ภาษี")
     assert "search_vector @@" in where and "NOT (" in where
-    assert compiler.rank_queries == ["'การค้า'"]  # the negated word does not rank
+    # the negated word does not rank; the word ranks as a prefix and whole
+    assert compiler.rank_queries == ["'การค้า':*", "'การค้า'"]
 
 
 def test_date_range_on_timestamp_column():
@@ -86,3 +91,40 @@ def test_order_by_several_keys_and_bad_sort():
         sql.order_by("name; DROP TABLE x", compiler, None)
     with pytest.raises(sql.QueryError):  # Solr needs the direction too
         sql.order_by("metadata_modified", compiler, None)
+
+
+def test_dates_are_read_in_utc():
+    assert sql.parse_moment("2020-01-01T00:00:00+07:00", NOW) == datetime(
+        2019, 12, 31, 17, tzinfo=timezone.utc)
+
+
+def test_qf_fields_share_one_term_lookup_per_word():
+    where, compiler = compile_("export trade", qf="tags^2 res_format groups title^4")
+    assert where.count("opendata_th_search_term") == 2  # one per word, not per field
+    assert where.count("lex @>") == 2  # title is a text field: its own test
+    assert ["tags", "res_format", "groups"] in compiler.params.values()
+
+
+def test_lookups_past_the_first_few_are_not_joined():
+    where, _ = compile_(" ".join(f'tags:"t{i}"' for i in range(sql.JOINED_LOOKUPS + 2)))
+    assert where.count("doc_no IN (SELECT") == sql.JOINED_LOOKUPS + 2
+    assert where.count(") IS TRUE") == 2
+
+
+@pytest.mark.parametrize("query, terms", [
+    ("a b c", 3),
+    ('"open data portal"', 3),
+    ("tags:a tags:b", 2),
+    ("metadata_modified:[NOW-1DAY TO NOW]", 2),
+    ("การค้าระหว่างประเทศ", 2),  # two Thai words in one run
+])
+def test_terms_are_counted(query, terms):
+    assert compile_(query)[1].terms == terms
+    with pytest.raises(LimitExceeded) as raised:
+        compile_(query, limits=Limits(terms=terms - 1))
+    assert raised.value.limit == "terms" and raised.value.allowed == terms - 1
+
+
+def test_a_long_phrase_is_refused_before_reaching_the_database():
+    with pytest.raises(LimitExceeded):
+        compile_('"' + " ".join(["trade"] * 20_000) + '"')

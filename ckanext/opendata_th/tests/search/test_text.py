@@ -56,3 +56,18 @@ def test_tsquery_phrase_and_empty_input():
     assert text.tsquery_for_phrase("open data") == "'open' <-> 'data'"
     assert text.tsquery_for_term("!!!") is None
     assert text.any_of(["'a'", None, "'b'"]) == "('a') | ('b')"
+
+
+def test_a_thai_query_word_also_matches_the_start_of_longer_words():
+    assert text.tsquery_for_term("ผู้ส่ง", thai_prefix=True) == "'ผู้ส่ง':*"
+    # a run of several words: the whole run starts a word, or its words
+    # follow one another with the last one a prefix
+    assert (text.tsquery_for_term("ข้อมูลผู้ส่ง", thai_prefix=True)
+            == "('ข้อมูลผู้ส่ง':* | 'ข้อมูล' & 'ผู้ส่ง':*)")
+    assert text.tsquery_for_term("ข้อมูลexport", thai_prefix=True) == "'ข้อมูล':* & 'export'"
+
+
+def test_thai_prefixes_leave_english_and_single_letters_exact():
+    assert text.tsquery_for_term("exports", thai_prefix=True) == "'export'"
+    assert text.tsquery_for_term("ก", thai_prefix=True) == "'ก'"
+    assert text.tsquery_for_term("ผู้ส่ง") == "'ผู้ส่ง'"  # exact, for ranking
