@@ -8,6 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.opendata_th import annotations, subscriptions
+from ckanext.opendata_th.views import unstorable_input
 
 
 @tk.blanket.actions
@@ -23,6 +24,7 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.ISignal)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config_):
@@ -32,6 +34,12 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     # ISignal: follow-up work, queued after the change is committed
     def get_signal_subscriptions(self):
         return subscriptions.get_subscriptions()
+
+    # IMiddleware: text no database can store is refused with 400
+    def make_middleware(self, app, config):
+        if hasattr(app, "before_request"):
+            unstorable_input.install(app)
+        return app
 
     # IPackageController: the playbook's state on dataset dicts and in search
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> None:

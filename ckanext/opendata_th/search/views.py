@@ -40,10 +40,22 @@ def _answer_refusals_with_400(view: Callable[..., Any]) -> Callable[..., Any]:
         response = view(*args, **kwargs)
         message = _refusal()
         if message:
+            _forget_page_assets()
             base.abort(400, _explained(message))
         return response
     read.opendata_th_wrapped = True  # type: ignore[attr-defined]
     return read
+
+
+def _forget_page_assets() -> None:
+    """Forget the styles and scripts a page that was (partly) rendered took,
+    or the error page would be sent without them."""
+    g.pop("_webassets", None)
+
+
+def _bad_request(app: Flask, error: SearchQueryError) -> Any:
+    _forget_page_assets()
+    return app.handle_http_exception(BadRequest(_explained(str(error))))
 
 
 def _explained(message: str) -> str:
@@ -53,9 +65,7 @@ def _explained(message: str) -> str:
 def install(app: Flask) -> None:
     """Wrap the ``read`` view of every group and organization type, and
     answer a refused search that reaches Flask with 400."""
-    app.register_error_handler(
-        SearchQueryError,
-        lambda error: app.handle_http_exception(BadRequest(_explained(str(error)))))
+    app.register_error_handler(SearchQueryError, functools.partial(_bad_request, app))
     for endpoint, view in list(app.view_functions.items()):
         # (CKAN loads its view modules afresh for the app, so compare names)
         if (getattr(view, "__module__", None) == group_views.__name__

@@ -237,3 +237,10 @@ def test_the_api_answers_or_refuses_any_parameters_and_hides_private_data(app, p
         assert response.json["error"]["__type"] == "Search Query Error"
     assert "secret-project" not in body and SECRET not in body
     assert not [word for word in SQL_WORDS if word in body]
+
+
+def test_refusal_pages_keep_the_portal_look(app, portal):
+    for page in ("/dataset/", "/organization/trade-institute", "/group/economy"):
+        response = app.get(page, query_string={"q": "(" * 30 + "a" + ")" * 30})
+        assert response.status_code == 400
+        assert 'rel="stylesheet"' in response.get_data(as_text=True), page
