@@ -25,7 +25,7 @@ OPTION_PREFIX = "ckanext.opendata_th.search.max_"
 class Limits:
     """The limits of one search (see the module docstring)."""
 
-    query_length: int = 10_000  # characters of q, fq and fq_list together
+    query_length: int = 4_000  # characters of q, fq and fq_list together
     terms: int = 200  # words, phrase words, values and range bounds
     qf_fields: int = 30
     sort_keys: int = 10

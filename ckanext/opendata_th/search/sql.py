@@ -142,6 +142,10 @@ class Compiler:
             raise QueryError(
                 f"Wildcards other than a trailing * are not supported in free text: "
                 f"{term.value!r}")
+        # refuse an obviously long text before segmenting its Thai
+        if self.terms + text.fewest_words(term.value) > self.limits.terms:
+            raise LimitExceeded("terms", self.limits.terms)
+        self.count_terms(len(text.words(term.value)))
         if term.kind == "phrase":
             tsquery = exact = text.tsquery_for_phrase(term.value)
         else:
@@ -151,7 +155,6 @@ class Compiler:
             exact = text.tsquery_for_term(term.value, prefix=prefix)
         if tsquery is None:  # only punctuation: matches like an empty clause
             return "TRUE"
-        self.count_terms(len(text.words(term.value)))
         if positive:
             self.rank_queries.append(tsquery)
             if exact != tsquery:

@@ -42,11 +42,18 @@ def _dictionary():
     return Trie(thai_words())
 
 
-def _tokenize_thai(text: str) -> list[str]:
+@lru_cache(maxsize=1024)
+def _tokenize_thai(text: str) -> tuple[str, ...]:
     from pythainlp.tokenize import word_tokenize
 
-    return [t for t in word_tokenize(text, engine="newmm", keep_whitespace=False)
-            if t.strip()]
+    return tuple(t for t in word_tokenize(text, engine="newmm", keep_whitespace=False)
+                 if t.strip())
+
+
+def fewest_words(text: str) -> int:
+    """A lower bound of ``len(words(text))`` that costs no segmentation:
+    each Thai run is at least one word."""
+    return len(THAI_RUN.findall(text)) + len(WORD.findall(THAI_RUN.sub(" ", text)))
 
 
 @lru_cache(maxsize=50_000)

@@ -14,7 +14,7 @@ def test_limits_come_from_options_and_keep_defaults_otherwise():
     assert limits.terms == 50
     assert limits.sort_keys == 1  # never below one
     assert limits.depth == Limits().depth == 20
-    assert limits.query_length == 10_000
+    assert limits.query_length == 4_000
 
 
 @pytest.mark.parametrize("query, limit, found", [
