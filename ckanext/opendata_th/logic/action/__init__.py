@@ -5,6 +5,16 @@ from ckanext.opendata_th.logic.action.properties import (
     opendata_th_link_check,
     opendata_th_properties_show,
 )
+from ckanext.opendata_th.logic.action.tags import (
+    tag_autocomplete,
+    tag_list,
+    tag_search,
+    tag_show,
+    vocabulary_list,
+    vocabulary_show,
+)
 
 __all__ = ["opendata_th_properties_show", "opendata_th_link_check",
-           "bulk_update_public", "resource_delete"]
+           "bulk_update_public", "resource_delete",
+           "tag_list", "tag_autocomplete", "tag_search", "tag_show",
+           "vocabulary_show", "vocabulary_list"]
