@@ -46,3 +46,21 @@ def direct_index_clear(original: Callable[..., Any]) -> Callable[..., Any]:
 
     harvest_source_index_clear.replaced = original  # type: ignore[attr-defined]
     return harvest_source_index_clear
+
+
+# package_search's numbers that CKAN's validators cannot take blank: a value
+# of only spaces passes ``default`` and then fails inside
+# ``natural_number_validator`` with a TypeError (a 500)
+_NUMBERS = ("rows", "start", "facet.limit", "facet.mincount")
+
+
+@tk.side_effect_free
+@tk.chained_action
+def package_search(original_action, context, data_dict):
+    """CKAN's package_search, with blank numbers (``rows=" "``) read as not
+    given, as an empty one is."""
+    blank = [key for key in _NUMBERS
+             if isinstance(data_dict.get(key), str) and not data_dict[key].strip()]
+    if blank:
+        data_dict = {key: value for key, value in data_dict.items() if key not in blank}
+    return original_action(context, data_dict)

@@ -15,7 +15,7 @@ from typing import Any
 import ckan.lib.search as ckan_search
 import ckan.plugins as p
 
-from .actions import direct_index_clear, harvest_source_index_clear
+from .actions import direct_index_clear, harvest_source_index_clear, package_search
 from .backend import active
 from .index import PostgresPackageSearchIndex
 from .query import PostgresPackageSearchQuery
@@ -70,9 +70,10 @@ class OpendataThSearchPlugin(p.SingletonPlugin):
 
     # IActions
     def get_actions(self):
+        actions = {"package_search": package_search}
         if p.plugin_loaded("harvest"):
-            return {"harvest_source_index_clear": harvest_source_index_clear}
-        return {}
+            actions["harvest_source_index_clear"] = harvest_source_index_clear
+        return actions
 
     # IMiddleware: organization and group pages refuse bad searches with 400
     def make_middleware(self, app, config):

@@ -182,6 +182,14 @@ def test_limits_are_configurable(app, portal):
     assert "max_query_length" in long.json["error"]["message"]
 
 
+@pytest.mark.parametrize("params", [{"rows": "\r"}, {"start": " "}, {"facet.mincount": "\t"}])
+def test_blank_numbers_are_read_as_not_given(app, portal, params):
+    # (CKAN's natural_number_validator fails on them with a TypeError)
+    response = app.post("/api/3/action/package_search", json=params)
+    assert response.status_code == 200
+    assert response.json["result"]["count"] == 1
+
+
 def test_a_refused_search_changes_nothing_and_normal_search_still_works(app, portal):
     app.get("/api/3/action/package_search", query_string={"q": "(" * 400})
     found = app.get("/api/3/action/package_search", query_string={"q": "trade"}).json
