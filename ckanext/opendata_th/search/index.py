@@ -13,6 +13,7 @@ import collections
 import hashlib
 import json
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -36,15 +37,29 @@ _RESOURCE_FIELDS = (("name", "res_name"), ("description", "res_description"),
                     ("format", "res_format"), ("url", "res_url"),
                     ("resource_type", "res_type"))
 
+_COLUMNS = ("index_id", "id", "name", "site_id", "state", "capacity", "dataset_type",
+            "organization", "owner_org", "permission_labels", "title_string",
+            "metadata_modified", "metadata_created", "lex", "fields", "search_vector",
+            "data_dict", "validated_data_dict")
+# One statement stores a whole batch of documents: the rows travel as one
+# JSON array (one round trip instead of one per document).
 _UPSERT = sa.text(f"""
     INSERT INTO {schema.TABLE} (index_id, id, name, site_id, state, capacity,
-        dataset_type, organization, owner_org, permission_labels, title_string, metadata_modified,
-        metadata_created, indexed_ts, lex, fields, search_vector,
+        dataset_type, organization, owner_org, permission_labels, title_string,
+        metadata_modified, metadata_created, indexed_ts, lex, fields, search_vector,
         data_dict, validated_data_dict)
-    VALUES (:index_id, :id, :name, :site_id, :state, :capacity, :dataset_type,
-        :organization, :owner_org, :permission_labels, :title_string, :metadata_modified, :metadata_created,
-        now(), CAST(:lex AS jsonb), CAST(:fields AS jsonb),
-        CAST(:search_vector AS tsvector), :data_dict, :validated_data_dict)
+    SELECT r.index_id, r.id, r.name, r.site_id, r.state, r.capacity, r.dataset_type,
+        r.organization, r.owner_org,
+        ARRAY(SELECT jsonb_array_elements_text(r.permission_labels)), r.title_string,
+        r.metadata_modified, r.metadata_created, now(), CAST(r.lex AS jsonb),
+        CAST(r.fields AS jsonb), CAST(r.search_vector AS tsvector), r.data_dict,
+        r.validated_data_dict
+    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
+        index_id text, id text, name text, site_id text, state text, capacity text,
+        dataset_type text, organization text, owner_org text, permission_labels jsonb,
+        title_string text, metadata_modified timestamptz, metadata_created timestamptz,
+        lex text, fields text, search_vector text, data_dict text,
+        validated_data_dict text)
     ON CONFLICT (index_id) DO UPDATE SET
         id = EXCLUDED.id, name = EXCLUDED.name, site_id = EXCLUDED.site_id,
         state = EXCLUDED.state, capacity = EXCLUDED.capacity,
@@ -57,14 +72,17 @@ _UPSERT = sa.text(f"""
         lex = EXCLUDED.lex, fields = EXCLUDED.fields,
         search_vector = EXCLUDED.search_vector, data_dict = EXCLUDED.data_dict,
         validated_data_dict = EXCLUDED.validated_data_dict
-    RETURNING doc_no
+    RETURNING index_id, doc_no
 """)
-_CLEAR_TERMS = sa.text(f"DELETE FROM {schema.TERMS} WHERE doc_no = :doc_no")
+_CLEAR_TERMS = sa.text(
+    f"DELETE FROM {schema.TERMS} WHERE doc_no = ANY(CAST(:doc_nos AS bigint[]))")
 _INSERT_TERMS = sa.text(f"""
     INSERT INTO {schema.TERMS} (doc_no, field, value)
-    SELECT :doc_no, f, v FROM unnest(CAST(:term_fields AS text[]),
-                                     CAST(:term_values AS text[])) AS t(f, v)
+    SELECT d, f, v FROM unnest(CAST(:term_docs AS bigint[]), CAST(:term_fields AS text[]),
+                               CAST(:term_values AS text[])) AS t(d, f, v)
 """)
+# documents stored at a time by a rebuild (defer_commit)
+BATCH_SIZE = 500
 
 
 def _with_table(work) -> None:
@@ -82,13 +100,74 @@ def write(statement: sa.sql.elements.TextClause, params: Any = None) -> None:
 
 
 def store(rows: list[dict[str, Any]]) -> None:
-    """Insert or replace search documents and their exact-value terms."""
+    """Insert or replace search documents and their exact-value terms, in
+    three statements whatever the number of documents."""
+    # a document given twice in one batch: its last version wins
+    latest = list({row["index_id"]: row for row in rows}.values())
+    if not latest:
+        return
+    batch = json.dumps([{column: row[column] for column in _COLUMNS} for row in latest],
+                       ensure_ascii=False, default=str)
+
     def work(connection) -> None:
-        for row in rows:
-            doc_no = connection.execute(_UPSERT, row).scalar()
-            connection.execute(_CLEAR_TERMS, {"doc_no": doc_no})
-            connection.execute(_INSERT_TERMS, {**row, "doc_no": doc_no})
+        doc_nos = dict(connection.execute(_UPSERT, {"rows": batch}).fetchall())
+        connection.execute(_CLEAR_TERMS, {"doc_nos": list(doc_nos.values())})
+        term_docs: list[int] = []
+        term_fields: list[str] = []
+        term_values: list[str] = []
+        for row in latest:
+            term_docs.extend([doc_nos[row["index_id"]]] * len(row["term_fields"]))
+            term_fields.extend(row["term_fields"])
+            term_values.extend(row["term_values"])
+        if term_docs:
+            connection.execute(_INSERT_TERMS, {"term_docs": term_docs,
+                                               "term_fields": term_fields,
+                                               "term_values": term_values})
     _with_table(work)
+
+
+class _BatchWriter:
+    """Builds the rows of a rebuild's documents and stores them in a thread
+    of its own, one batch at a time, while the caller goes on reading the
+    next datasets: PostgreSQL stores a batch (and the row builder segments
+    Thai text) while the rebuild waits on its own queries.
+
+    At most one batch is in flight. An error of a batch is raised by the
+    next call (``submit``, ``wait``), naming the dataset it concerns."""
+
+    def __init__(self) -> None:
+        self._executor: Optional[ThreadPoolExecutor] = None
+        self._in_flight: Optional[Future] = None
+
+    def submit(self, docs: list[dict[str, Any]]) -> None:
+        try:
+            self.wait()
+        finally:  # these documents go on even if the previous batch failed
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(
+                    max_workers=1, thread_name_prefix="opendata-th-search-index")
+            self._in_flight = self._executor.submit(_build_and_store, docs)
+
+    def wait(self) -> None:
+        """Until the batch in flight is stored; raises its error."""
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is not None:
+            in_flight.result()
+
+
+def _build_and_store(docs: list[dict[str, Any]]) -> None:
+    rows, failed = [], []
+    for doc in docs:
+        try:
+            rows.append(document.build_row(doc))
+        except Exception as error:  # stored without it, then reported
+            failed.append((doc.get("name") or doc.get("id"), error))
+    store(rows)
+    if failed:
+        name, error = failed[0]
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise SearchIndexError(
+            f"Dataset {name} could not be indexed{more}: {error!r}") from error
 
 
 class PostgresPackageSearchIndex(SolrWhenInactive, PackageSearchIndex):
@@ -99,8 +178,12 @@ class PostgresPackageSearchIndex(SolrWhenInactive, PackageSearchIndex):
 
     solr_class = PackageSearchIndex
 
-    # rows waiting for commit() when indexing with defer_commit (rebuilds)
+    # documents waiting for commit() when indexing with defer_commit
+    # (rebuilds), handed to the writer BATCH_SIZE at a time
     _pending: list[dict[str, Any]] = []
+    _writer = _BatchWriter()
+    # whether deferred documents were stored since the last commit()
+    _bulk_loaded = False
 
     def index_package(self, pkg_dict: Optional[dict[str, Any]],
                       defer_commit: bool = False) -> None:
@@ -109,27 +192,35 @@ class PostgresPackageSearchIndex(SolrWhenInactive, PackageSearchIndex):
         doc = build_document(pkg_dict)
         if doc is None:
             return self.delete_package(pkg_dict)
-        row = document.build_row(doc)
+        cls = PostgresPackageSearchIndex
         if defer_commit:
-            PostgresPackageSearchIndex._pending.append(row)
-            if len(PostgresPackageSearchIndex._pending) >= 500:
-                rows, PostgresPackageSearchIndex._pending = PostgresPackageSearchIndex._pending, []
-                store(rows)
+            cls._pending.append(doc)
+            if len(cls._pending) >= BATCH_SIZE:
+                docs, cls._pending = cls._pending, []
+                cls._bulk_loaded = True
+                cls._writer.submit(docs)
             return
-        store([row])
+        store([document.build_row(doc)])
         log.debug("Indexed %s", doc.get("name"))
 
     def commit(self) -> None:
         """Store documents deferred by a rebuild, then VACUUM ANALYZE the
         tables: a bulk load leaves the planner's statistics stale and every
         row to be visited again before index-only scans can be used."""
-        rows, PostgresPackageSearchIndex._pending = PostgresPackageSearchIndex._pending, []
-        if rows:
-            store(rows)
-            with model.meta.engine.connect().execution_options(
-                    isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql(f"VACUUM ANALYZE {schema.TABLE}")
-                connection.exec_driver_sql(f"VACUUM ANALYZE {schema.TERMS}")
+        cls = PostgresPackageSearchIndex
+        docs, cls._pending = cls._pending, []
+        try:
+            cls._writer.wait()
+        finally:
+            if docs:
+                _build_and_store(docs)
+            # (also when the last batch was full and nothing was left pending)
+            if docs or cls._bulk_loaded:
+                cls._bulk_loaded = False
+                with model.meta.engine.connect().execution_options(
+                        isolation_level="AUTOCOMMIT") as connection:
+                    connection.exec_driver_sql(f"VACUUM ANALYZE {schema.TABLE}")
+                    connection.exec_driver_sql(f"VACUUM ANALYZE {schema.TERMS}")
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
         reference = pkg_dict.get("id")
@@ -146,6 +237,10 @@ class PostgresPackageSearchIndex(SolrWhenInactive, PackageSearchIndex):
 
     def clear(self) -> None:
         PostgresPackageSearchIndex._pending = []
+        try:  # a batch in flight would land after the clearing
+            PostgresPackageSearchIndex._writer.wait()
+        except Exception as error:  # it is cleared anyway
+            log.warning("Deferred search documents not stored: %s", error)
         write(sa.text(f"DELETE FROM {schema.TABLE} WHERE site_id = :site"),
               {"site": config.get("ckan.site_id")})
 
