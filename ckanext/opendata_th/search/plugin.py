@@ -14,6 +14,7 @@ from typing import Any
 
 import ckan.lib.search as ckan_search
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
 
 from .actions import direct_index_clear, harvest_source_index_clear, package_search
 from .backend import active
@@ -59,6 +60,7 @@ def install() -> None:
     ckan_search._QUERIES["package"] = PostgresPackageSearchQuery
 
 
+@tk.blanket.config_declarations
 class OpendataThSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IActions)
