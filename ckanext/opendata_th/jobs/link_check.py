@@ -11,11 +11,11 @@ from typing import Any
 
 import requests
 
-import ckan.lib.search as search
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th.context import site_context
+from ckanext.opendata_th.jobs import search_index
 from ckanext.opendata_th.model import LinkCheck
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def check_dataset_links(package_id: str) -> list[LinkCheck]:
         log.info("Link check %s %s: %s", resource["id"], resource["url"], status or error)
     model.Session.commit()
     if records:  # search results carry the assessment made at indexing
-        search.rebuild(dataset["id"])
+        search_index.reindex(dataset["id"])
     return records
 
 

@@ -179,3 +179,33 @@ def test_job_checks_each_linked_resource_once(create_dataset, link_site):
                                                 (ok_url, True, 200, None)]
     assert sorted(link_site.requests) == [("GET", "/gone.csv"), ("HEAD", "/gone.csv"),
                                           ("HEAD", "/ok.csv")]
+
+
+def test_a_job_reindexes_holding_the_dataset_so_a_change_waits(create_dataset, committed_db,
+                                                                monkeypatch):
+    """A job's re-index and a change committed meanwhile (bulk_update_public)
+    cannot interleave: the change waits until the job's document is stored,
+    then indexes its own, so the newer document is the one that stays."""
+    import sqlalchemy as sa
+    from psycopg2.errors import LockNotAvailable
+
+    from ckanext.opendata_th.jobs import search_index
+
+    dataset = create_dataset(private=True)
+    attempts = []
+
+    def rebuild_while_a_change_tries_to_commit(package_id):
+        with committed_db.connect() as other:
+            other.exec_driver_sql("SET lock_timeout = '300ms'")
+            with pytest.raises(sa.exc.OperationalError) as blocked:
+                other.execute(sa.text("UPDATE package SET private = false WHERE id = :id"),
+                              {"id": package_id})
+            attempts.append(isinstance(blocked.value.orig, LockNotAvailable))
+
+    monkeypatch.setattr(search_index.search, "rebuild", rebuild_while_a_change_tries_to_commit)
+    search_index.reindex(dataset["id"])
+    assert attempts == [True]
+    with committed_db.begin() as other:  # the lock is gone once the job is done
+        other.exec_driver_sql("SET LOCAL lock_timeout = '300ms'")
+        other.execute(sa.text("UPDATE package SET notes = notes WHERE id = :id"),
+                      {"id": dataset["id"]})
