@@ -275,6 +275,23 @@ def test_bulk_update_public_refuses_all_when_one_may_not_be_public(app, people, 
     assert_visible(app, open_data)
 
 
+def test_datasets_made_public_in_bulk_are_indexed_public_whatever_the_garbage_collector(app, people):
+    """The check reads the datasets before CKAN's bulk update changes their
+    rows; objects it leaves in the session must not reach the index still
+    private (they stay there until Python's cycle collector runs)."""
+    import gc
+
+    open_data = create(people, **OPEN_DATA, private=True)
+    gc.disable()
+    try:
+        call_action("bulk_update_public", {"user": people.sysadmin["name"]},
+                    datasets=[open_data["id"]], org_id=people.org["id"])
+    finally:
+        gc.enable()
+    assert stored_private(open_data) is False
+    assert_visible(app, open_data)
+
+
 def test_bulk_update_public_keeps_ckans_auth(app, people):
     personal = create(people, **PERSONAL_DATA, private=True)
     response = api(app, people.editor, "bulk_update_public", datasets=[personal["id"]], org_id=people.org["id"])

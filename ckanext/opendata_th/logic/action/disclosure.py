@@ -68,6 +68,11 @@ def public_refusals(context: dict[str, Any], data_dict: dict[str, Any]) -> list[
         reason = disclosure.public_refusal(extras.get(CATEGORY_FIELD), extras.get(CLASSIFICATION_FIELD))
         if reason is not None:
             refusals.append(Refusal(package.id, package.name, package.title or package.name, reason))
+    # CKAN's session keeps objects after commit (expire_on_commit=False) and
+    # its bulk update changes the rows behind them: without this the search
+    # index could read these objects, still private, when it re-indexes
+    for package in by_id.values():
+        model.Session.expire(package)
     return refusals
 
 
