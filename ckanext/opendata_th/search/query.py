@@ -38,7 +38,7 @@ DEFAULT_STATEMENT_TIMEOUT_MS = 5000
 
 def statement_timeout_ms() -> int:
     """How long one search statement may run (``ckanext.opendata_th.search.
-    statement_timeout``, milliseconds; declared by the opendata_th plugin)."""
+    statement_timeout``, milliseconds; declared in search/config_declaration.yaml)."""
     try:
         return max(1, int(config.get(STATEMENT_TIMEOUT_OPTION) or DEFAULT_STATEMENT_TIMEOUT_MS))
     except (TypeError, ValueError):
