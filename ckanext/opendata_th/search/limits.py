@@ -76,13 +76,9 @@ def check_values(query: dict[str, Any]) -> None:
     """Refuse text PostgreSQL cannot take, in any parameter (nested in
     lists or dicts too), and an ``fq_list`` that is not a list of strings."""
     for name, value in query.items():
-        for text in _strings(value):
-            if "\x00" in text:
-                raise BadInput("nul", name)
-            try:
-                text.encode("utf-8")
-            except UnicodeEncodeError:
-                raise BadInput("encoding", name) from None
+        reason = unstorable(value)
+        if reason:
+            raise BadInput(reason, name)
     fq_list = query.get("fq_list")
     if fq_list is not None and (not isinstance(fq_list, (list, tuple))
                                 or not all(isinstance(f, str) for f in fq_list)):
@@ -93,13 +89,31 @@ def check_values(query: dict[str, Any]) -> None:
         raise BadInput("shape", "fq")
 
 
+def unstorable(value: Any) -> Optional[str]:
+    """Why some text in ``value`` (a string, or strings nested in lists and
+    dicts, keys too) cannot be stored or searched by PostgreSQL: ``nul`` (a
+    NUL character) or ``encoding`` (not valid Unicode, such as a lone
+    surrogate); None when all of it can."""
+    for text in _strings(value):
+        if "\x00" in text:
+            return "nul"
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return "encoding"
+    return None
+
+
+_MAX_NESTING = 20
+
+
 def _strings(value: Any, depth: int = 0) -> Iterable[str]:
     if isinstance(value, str):
         yield value
-    elif depth < 5 and isinstance(value, (list, tuple)):
+    elif depth < _MAX_NESTING and isinstance(value, (list, tuple)):
         for item in value:
             yield from _strings(item, depth + 1)
-    elif depth < 5 and isinstance(value, dict):
+    elif depth < _MAX_NESTING and isinstance(value, dict):
         for key, item in value.items():
             yield from _strings(key, depth + 1)
             yield from _strings(item, depth + 1)

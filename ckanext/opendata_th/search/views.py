@@ -16,7 +16,6 @@ from typing import Any, Callable, Optional
 from flask import Flask, g, has_request_context
 from werkzeug.exceptions import BadRequest
 
-import ckan.lib.base as base
 import ckan.views.group as group_views
 from ckan.common import _
 from ckan.lib.search.common import SearchQueryError
@@ -41,7 +40,9 @@ def _answer_refusals_with_400(view: Callable[..., Any]) -> Callable[..., Any]:
         message = _refusal()
         if message:
             _forget_page_assets()
-            base.abort(400, _explained(message))
+            # (not CKAN's abort, which would also flash the message into the
+            # session: a GET writes nothing)
+            raise BadRequest(_explained(message))
         return response
     read.opendata_th_wrapped = True  # type: ignore[attr-defined]
     return read

@@ -12,47 +12,25 @@ says what is wrong: a JSON error for the API, CKAN's error page otherwise.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional
+from typing import Iterable, Optional
 
 from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import BadRequest
 
-import ckan.lib.base as base
 from ckan.common import _
 
+from ckanext.opendata_th.search.limits import unstorable
+
 _SEARCH_ACTION = "package_search"
-_MAX_DEPTH = 20
 
 
-def _strings(value: Any, depth: int = 0) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif depth < _MAX_DEPTH and isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _strings(item, depth + 1)
-    elif depth < _MAX_DEPTH and isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(key, depth + 1)
-            yield from _strings(item, depth + 1)
-
-
-def _unstorable(texts: Iterable[str]) -> bool:
-    for text in texts:
-        if "\x00" in text:
-            return True
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-    return False
-
-
-def _request_texts() -> Iterable[str]:
+def _request_values() -> Iterable[object]:
     for values in (request.args, request.form):
         for key in values:
             yield key
             yield from values.getlist(key)
     if request.is_json:
-        yield from _strings(request.get_json(silent=True))
+        yield request.get_json(silent=True)
 
 
 def refuse_unstorable_input() -> Optional[Response]:
@@ -60,7 +38,7 @@ def refuse_unstorable_input() -> Optional[Response]:
     api = request.path.startswith("/api/")
     if api and request.path.rstrip("/").endswith("/" + _SEARCH_ACTION):
         return None
-    if not _unstorable(_request_texts()):
+    if not unstorable(list(_request_values())):
         return None
     message = _("The request contains a NUL character or text that is not valid "
                 "Unicode (such as a lone surrogate), which the portal cannot store "
@@ -70,8 +48,8 @@ def refuse_unstorable_input() -> Optional[Response]:
                             "error": {"__type": "Bad Request", "message": message}})
         response.status_code = 400
         return response
-    base.abort(400, message)
-    return None  # not reached: abort raises
+    # (not CKAN's abort, which would also flash the message into the session)
+    raise BadRequest(message)
 
 
 def install(app: Flask) -> None:

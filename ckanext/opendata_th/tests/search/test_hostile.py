@@ -208,10 +208,11 @@ QUERIES = st.lists(QUERY_ALPHABET, max_size=40).map("".join) | st.text(max_size=
 @given(QUERIES)
 def test_the_parser_and_compiler_refuse_or_compile_any_string(text):
     try:
-        compiler = sql.Compiler()
-        compiler.compile(lucene.parse(text))
-    except (QuerySyntaxError, sql.QueryError, LimitExceeded):
-        pass
+        where = sql.Compiler().compile(lucene.parse(text))
+    except (QuerySyntaxError, sql.QueryError, LimitExceeded) as refused:
+        assert str(refused)  # a refusal says why
+    else:
+        assert isinstance(where, str) and where
 
 
 PARAMETERS = st.fixed_dictionaries({}, optional={
@@ -252,3 +253,13 @@ def test_refusal_pages_keep_the_portal_look(app, portal):
         response = app.get(page, query_string={"q": "(" * 30 + "a" + ")" * 30})
         assert response.status_code == 400
         assert 'rel="stylesheet"' in response.get_data(as_text=True), page
+
+
+def test_a_refusal_is_not_flashed_into_the_next_page(app, portal):
+    client = app.test_client()  # keeps its cookies, as a browser does
+    for url in ("/organization/trade-institute?q=" + "(" * 30 + "a" + ")" * 30, "/group/?q=%00"):
+        refused = client.get(url)
+        assert refused.status_code == 400
+        assert "max_depth" in refused.get_data(as_text=True) or "NUL" in refused.get_data(as_text=True)
+        after = client.get("/dataset/").get_data(as_text=True)
+        assert "max_depth" not in after and "NUL" not in after
