@@ -24,11 +24,11 @@ import ckan.lib.plugins as lib_plugins
 import ckan.logic as logic
 import ckan.model as model
 import ckan.plugins as p
-from ckan.common import config
+from ckan.common import aslist, config
 from ckan.lib.search.common import SearchIndexError
 from ckan.lib.search.index import KEY_CHARS, RESERVED_FIELDS, PackageSearchIndex
 
-from . import document, schema
+from . import document, facet_counts, schema
 from .backend import SolrWhenInactive
 
 log = logging.getLogger(__name__)
@@ -41,39 +41,52 @@ _COLUMNS = ("index_id", "id", "name", "site_id", "state", "capacity", "dataset_t
             "organization", "owner_org", "permission_labels", "title_string",
             "metadata_modified", "metadata_created", "lex", "fields", "search_vector",
             "data_dict", "validated_data_dict")
-# One statement stores a whole batch of documents: the rows travel as one
-# JSON array (one round trip instead of one per document).
+# One statement stores a whole batch of documents, their narrow searched
+# rows and what is read back apart: the rows travel as one JSON array (one
+# round trip instead of one per document).
 _UPSERT = sa.text(f"""
-    INSERT INTO {schema.TABLE} (index_id, id, name, site_id, state, capacity,
-        dataset_type, organization, owner_org, permission_labels, title_string,
-        metadata_modified, metadata_created, indexed_ts, lex, fields, search_vector,
-        data_dict, validated_data_dict)
-    SELECT r.index_id, r.id, r.name, r.site_id, r.state, r.capacity, r.dataset_type,
-        r.organization, r.owner_org,
-        ARRAY(SELECT jsonb_array_elements_text(r.permission_labels)), r.title_string,
-        r.metadata_modified, r.metadata_created, now(), CAST(r.lex AS jsonb),
-        CAST(r.fields AS jsonb), CAST(r.search_vector AS tsvector), r.data_dict,
-        r.validated_data_dict
-    FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
-        index_id text, id text, name text, site_id text, state text, capacity text,
-        dataset_type text, organization text, owner_org text, permission_labels jsonb,
-        title_string text, metadata_modified timestamptz, metadata_created timestamptz,
-        lex text, fields text, search_vector text, data_dict text,
-        validated_data_dict text)
-    ON CONFLICT (index_id) DO UPDATE SET
-        id = EXCLUDED.id, name = EXCLUDED.name, site_id = EXCLUDED.site_id,
-        state = EXCLUDED.state, capacity = EXCLUDED.capacity,
-        dataset_type = EXCLUDED.dataset_type, organization = EXCLUDED.organization,
-        owner_org = EXCLUDED.owner_org,
-        permission_labels = EXCLUDED.permission_labels,
-        title_string = EXCLUDED.title_string,
-        metadata_modified = EXCLUDED.metadata_modified,
-        metadata_created = EXCLUDED.metadata_created, indexed_ts = now(),
-        lex = EXCLUDED.lex, fields = EXCLUDED.fields,
-        search_vector = EXCLUDED.search_vector, data_dict = EXCLUDED.data_dict,
-        validated_data_dict = EXCLUDED.validated_data_dict
-    RETURNING index_id, doc_no
+    WITH r AS (
+        SELECT * FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(
+            index_id text, id text, name text, site_id text, state text, capacity text,
+            dataset_type text, organization text, owner_org text,
+            permission_labels jsonb, title_string text, metadata_modified timestamptz,
+            metadata_created timestamptz, lex text, fields text, search_vector text,
+            data_dict text, validated_data_dict text)
+    ), doc AS (
+        INSERT INTO {schema.TABLE} (index_id, id, name, site_id, state, capacity,
+            dataset_type, organization, owner_org, permission_labels, title_string,
+            metadata_modified, metadata_created, indexed_ts, search_vector)
+        SELECT r.index_id, r.id, r.name, r.site_id, r.state, r.capacity, r.dataset_type,
+            r.organization, r.owner_org,
+            ARRAY(SELECT jsonb_array_elements_text(r.permission_labels)), r.title_string,
+            r.metadata_modified, r.metadata_created, now(),
+            CAST(r.search_vector AS tsvector)
+        FROM r
+        ON CONFLICT (index_id) DO UPDATE SET
+            id = EXCLUDED.id, name = EXCLUDED.name, site_id = EXCLUDED.site_id,
+            state = EXCLUDED.state, capacity = EXCLUDED.capacity,
+            dataset_type = EXCLUDED.dataset_type, organization = EXCLUDED.organization,
+            owner_org = EXCLUDED.owner_org,
+            permission_labels = EXCLUDED.permission_labels,
+            title_string = EXCLUDED.title_string,
+            metadata_modified = EXCLUDED.metadata_modified,
+            metadata_created = EXCLUDED.metadata_created, indexed_ts = now(),
+            search_vector = EXCLUDED.search_vector
+        RETURNING index_id, doc_no
+    ), stored AS (
+        INSERT INTO {schema.STORED} (doc_no, lex, fields, data_dict, validated_data_dict)
+        SELECT doc.doc_no, CAST(r.lex AS jsonb), CAST(r.fields AS jsonb), r.data_dict,
+            r.validated_data_dict
+        FROM r JOIN doc USING (index_id)
+        ON CONFLICT (doc_no) DO UPDATE SET
+            lex = EXCLUDED.lex, fields = EXCLUDED.fields, data_dict = EXCLUDED.data_dict,
+            validated_data_dict = EXCLUDED.validated_data_dict
+    )
+    SELECT index_id, doc_no FROM doc
 """)
+_LOCK = sa.text(f"SELECT 1 FROM {schema.TABLE} WHERE index_id = ANY(CAST(:index_ids AS text[])) "
+                "ORDER BY index_id FOR UPDATE")
+COUNTED_FACETS_OPTION = "ckanext.opendata_th.search.counted_facets"
 _CLEAR_TERMS = sa.text(
     f"DELETE FROM {schema.TERMS} WHERE doc_no = ANY(CAST(:doc_nos AS bigint[]))")
 _INSERT_TERMS = sa.text(f"""
@@ -94,22 +107,26 @@ def _with_table(work) -> None:
         raise SearchIndexError(f"PostgreSQL search index: {error.orig}")
 
 
-def write(statement: sa.sql.elements.TextClause, params: Any = None) -> None:
-    """Run one write statement on its own committed connection."""
-    _with_table(lambda connection: connection.execute(statement, params or {}))
-
-
 def store(rows: list[dict[str, Any]]) -> None:
-    """Insert or replace search documents and their exact-value terms, in
-    three statements whatever the number of documents."""
+    """Insert or replace search documents, their exact-value terms and
+    their part of the listings' facet counts, in one transaction of a few
+    statements whatever the number of documents."""
     # a document given twice in one batch: its last version wins
     latest = list({row["index_id"]: row for row in rows}.values())
     if not latest:
         return
     batch = json.dumps([{column: row[column] for column in _COLUMNS} for row in latest],
                        ensure_ascii=False, default=str)
+    index_ids = sorted(row["index_id"] for row in latest)
+    counted = counted_facet_fields()
 
     def work(connection) -> None:
+        # the stored versions stay locked until the counts are changed, so no
+        # other writer changes them between the two readings of the counts
+        connection.execute(_LOCK, {"index_ids": index_ids})
+        before = facet_counts.contributions(
+            connection, "d.index_id = ANY(CAST(:index_ids AS text[]))",
+            {"index_ids": index_ids}, counted)
         doc_nos = dict(connection.execute(_UPSERT, {"rows": batch}).fetchall())
         connection.execute(_CLEAR_TERMS, {"doc_nos": list(doc_nos.values())})
         term_docs: list[int] = []
@@ -123,7 +140,47 @@ def store(rows: list[dict[str, Any]]) -> None:
             connection.execute(_INSERT_TERMS, {"term_docs": term_docs,
                                                "term_fields": term_fields,
                                                "term_values": term_values})
+        after = facet_counts.contributions(
+            connection, "d.doc_no = ANY(CAST(:doc_nos AS bigint[]))",
+            {"doc_nos": list(doc_nos.values())}, counted)
+        facet_counts.apply(connection, facet_counts.difference(after, before))
     _with_table(work)
+
+
+def delete_documents(condition: str, params: dict[str, Any]) -> None:
+    """Remove the documents meeting ``condition`` (SQL over ``d``, the
+    document table) and their part of the facet counts."""
+    counted = counted_facet_fields()
+
+    def work(connection) -> None:
+        doc_nos = [row.doc_no for row in connection.execute(sa.text(
+            f"SELECT doc_no FROM {schema.TABLE} d WHERE {condition} "
+            "ORDER BY index_id FOR UPDATE"), params)]
+        if not doc_nos:
+            return
+        gone = facet_counts.contributions(
+            connection, "d.doc_no = ANY(CAST(:doc_nos AS bigint[]))",
+            {"doc_nos": doc_nos}, counted)
+        connection.execute(sa.text(
+            f"DELETE FROM {schema.TABLE} WHERE doc_no = ANY(CAST(:doc_nos AS bigint[]))"),
+            {"doc_nos": doc_nos})
+        facet_counts.apply(connection, facet_counts.difference(collections.Counter(), gone))
+    _with_table(work)
+
+
+def counted_facet_fields() -> list[str]:
+    """The fields whose counts over whole listings are kept ahead: CKAN's
+    ``search.facets`` and ``ckanext.opendata_th.search.counted_facets``."""
+    names = (aslist(config.get("search.facets"))
+             + aslist(config.get(COUNTED_FACETS_OPTION)))
+    return sorted(set(names))
+
+
+def recount_facets() -> None:
+    """Count the site's listings again from the term table (after a
+    rebuild: the counts then no longer depend on every write before)."""
+    _with_table(lambda connection: facet_counts.recount(
+        connection, config.get("ckan.site_id"), counted_facet_fields()))
 
 
 class _BatchWriter:
@@ -217,23 +274,23 @@ class PostgresPackageSearchIndex(SolrWhenInactive, PackageSearchIndex):
             # (also when the last batch was full and nothing was left pending)
             if docs or cls._bulk_loaded:
                 cls._bulk_loaded = False
+                recount_facets()
                 with model.meta.engine.connect().execution_options(
                         isolation_level="AUTOCOMMIT") as connection:
-                    connection.exec_driver_sql(f"VACUUM ANALYZE {schema.TABLE}")
-                    connection.exec_driver_sql(f"VACUUM ANALYZE {schema.TERMS}")
+                    for table in (schema.TABLE, schema.STORED, schema.TERMS,
+                                  schema.FACETS):
+                        connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
-        reference = pkg_dict.get("id")
-        write(sa.text(f"DELETE FROM {schema.TABLE} WHERE site_id = :site "
-                      "AND (id = :ref OR name = :ref)"),
-              {"site": config.get("ckan.site_id"), "ref": reference})
+        delete_documents("d.site_id = :site AND (d.id = :ref OR d.name = :ref)",
+                         {"site": config.get("ckan.site_id"), "ref": pkg_dict.get("id")})
 
     def delete_by_term(self, field: str, value: str) -> None:
         """Remove every document with this exact value of ``field``."""
-        write(sa.text(f"DELETE FROM {schema.TABLE} WHERE site_id = :site AND doc_no IN "
-                      f"(SELECT doc_no FROM {schema.TERMS} WHERE field = :field "
-                      "AND value = :value)"),
-              {"site": config.get("ckan.site_id"), "field": field, "value": value})
+        delete_documents(f"d.site_id = :site AND d.doc_no IN (SELECT doc_no FROM "
+                         f"{schema.TERMS} WHERE field = :field AND value = :value)",
+                         {"site": config.get("ckan.site_id"), "field": field,
+                          "value": value})
 
     def clear(self) -> None:
         PostgresPackageSearchIndex._pending = []
@@ -241,8 +298,13 @@ class PostgresPackageSearchIndex(SolrWhenInactive, PackageSearchIndex):
             PostgresPackageSearchIndex._writer.wait()
         except Exception as error:  # it is cleared anyway
             log.warning("Deferred search documents not stored: %s", error)
-        write(sa.text(f"DELETE FROM {schema.TABLE} WHERE site_id = :site"),
-              {"site": config.get("ckan.site_id")})
+        site = {"site": config.get("ckan.site_id")}
+
+        def work(connection) -> None:
+            connection.execute(sa.text(f"DELETE FROM {schema.TABLE} WHERE site_id = :site"),
+                               site)
+            facet_counts.clear(connection, site["site"])
+        _with_table(work)
 
 
 def build_document(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:

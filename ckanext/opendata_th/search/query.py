@@ -20,7 +20,7 @@ from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.lib.search.query import (MAGIC_FIELD_RE, QUERY_PARSER_RE,
                                    VALID_SOLR_PARAMETERS, PackageSearchQuery)
 
-from . import lucene, schema, sql
+from . import facet_counts, index, lucene, schema, sql
 from . import views
 from .backend import SolrWhenInactive
 from .limits import BadInput, LimitExceeded, Limits, check_request, check_values
@@ -104,8 +104,8 @@ class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
         rows = _read(
             f"SELECT id, name, data_dict, validated_data_dict, to_char(metadata_modified "
             f"AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') AS metadata_modified "
-            f"FROM {schema.TABLE} WHERE site_id = :site AND (name = :ref OR id = :ref) "
-            "LIMIT 1", {"site": config.get("ckan.site_id"), "ref": reference})
+            f"FROM {schema.TABLE} JOIN {schema.STORED} USING (doc_no) "
+            "WHERE site_id = :site AND (name = :ref OR id = :ref) LIMIT 1", {"site": config.get("ckan.site_id"), "ref": reference})
         if not rows:
             raise SearchError(f"Dataset not found in the search index: {reference}")
         return dict(rows[0]._mapping)
@@ -130,11 +130,11 @@ class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
             check_values(query)
             check_request(query, search_limits)
             compiler = sql.Compiler(qf=query.get("qf"), limits=search_limits)
-            conditions = self._conditions(query, compiler, permission_labels)
+            conditions, listing = self._conditions(query, compiler, permission_labels)
             rank_query = _rank_query(compiler)
             rank_sql = ("ts_rank(CAST(:rank_weights AS float4[]), search_vector, "
                         "CAST(:rank_query AS tsquery))" if rank_query else None)
-            order = sql.order_by(query.get("sort"), compiler, rank_sql)
+            order_keys = sql.order_keys(query.get("sort"), compiler, rank_sql)
         except LimitExceeded as error:
             raise _refused(limit_message(error))
         except BadInput as error:
@@ -150,31 +150,48 @@ class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
         start = _int(query.get("start", 0), "start")
         fl = _field_list(query.get("fl"))
 
-        count = _read(f"SELECT count(*) AS n FROM {schema.TABLE} WHERE {where}",
-                      params)[0].n
+        page: list[str] = []
+        count = None
+        if rows_wanted > 0 and rank_sql:
+            # a search with words: one pass over the matches ranks them and
+            # counts them (each match is read once, not once per statement)
+            page, count = _ranked_page(where, params, order_keys, rows_wanted, start)
+        if count is None:
+            count = _read(f"SELECT count(*) AS n FROM {schema.TABLE} WHERE {where}",
+                          params)[0].n
+            if rows_wanted > 0 and start < count:
+                # order narrow rows first, then read the wide columns of one page
+                order = ", ".join(f"{expr} {direction}" for expr, direction in order_keys)
+                page = [row.index_id for row in _read(
+                    f"SELECT index_id FROM {schema.TABLE} WHERE {where} "
+                    f"ORDER BY {order} LIMIT :limit OFFSET :offset",
+                    {**params, "limit": rows_wanted, "offset": start})]
         results: list[Any] = []
-        if rows_wanted > 0 and start < count:
-            # order narrow rows first, then read the wide columns of one page
-            page = [row.index_id for row in _read(
-                f"SELECT index_id FROM {schema.TABLE} WHERE {where} "
-                f"ORDER BY {order} LIMIT :limit OFFSET :offset",
-                {**params, "limit": rows_wanted, "offset": start})]
+        if page:
             wide = {row.index_id: row for row in _read(
-                f"SELECT index_id, fields, data_dict, validated_data_dict "
-                f"FROM {schema.TABLE} WHERE index_id = ANY(:page)", {"page": page})}
-            results = [_select(_document(wide[index_id]), fl) for index_id in page]
+                f"SELECT d.index_id, s.fields, s.data_dict, s.validated_data_dict "
+                f"FROM {schema.TABLE} d JOIN {schema.STORED} s USING (doc_no) "
+                f"WHERE d.index_id = ANY(:page)", {"page": page})}
+            # (a dataset deleted since the page was read is left out)
+            results = [_select(_document(wide[index_id]), fl) for index_id in page
+                       if index_id in wide]
         self.count = count
         self.results = _shape_results(results, fl)
-        self.facets = self._facets(query, where, params)
+        self.facets = self._facets(query, where, params, listing, permission_labels)
         return {"results": self.results, "count": self.count}
 
     # -- pieces -------------------------------------------------------------
     def _conditions(self, query: dict[str, Any], compiler: sql.Compiler,
-                    permission_labels: Optional[list[str]]) -> list[str]:
+                    permission_labels: Optional[list[str]]
+                    ) -> tuple[list[str], Optional[dict[str, str]]]:
+        """The SQL conditions of a search, and (see :func:`sql.listing_filter`)
+        what limits it when it is a whole listing, else None."""
         conditions = [f"site_id = {compiler.param(config.get('ckan.site_id'))}"]
+        nodes: list[lucene.Node] = []
         q = query.get("q")
         if q and q not in ('""', "''"):
-            conditions.append(compiler.compile(lucene.parse(q, compiler.limits.depth)))
+            nodes.append(lucene.parse(q, compiler.limits.depth))
+            conditions.append(compiler.compile(nodes[-1]))
         filters = []
         if query.get("fq"):
             filters.extend(query["fq"] if isinstance(query["fq"], list) else [query["fq"]])
@@ -183,17 +200,22 @@ class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
         filter_compiler_ranks = list(compiler.rank_queries)
         for fq in filters:
             if fq and fq.strip():
-                conditions.append(compiler.compile(lucene.parse(fq, compiler.limits.depth)))
+                nodes.append(lucene.parse(fq, compiler.limits.depth))
+                conditions.append(compiler.compile(nodes[-1]))
         compiler.rank_queries = filter_compiler_ranks
+        listing = sql.listing_filter(nodes)
         if not any("+state:" in f or f.lstrip().startswith("state:") for f in filters):
             conditions.append("state = 'active'")
+            if listing is not None:
+                listing.setdefault("state", "active")
         if permission_labels is not None:
             conditions.append(
                 f"permission_labels && CAST({compiler.param(list(permission_labels))} AS text[])")
-        return conditions
+        return conditions, listing
 
-    def _facets(self, query: dict[str, Any], where: str,
-                params: dict[str, Any]) -> dict[str, dict[str, int]]:
+    def _facets(self, query: dict[str, Any], where: str, params: dict[str, Any],
+                listing: Optional[dict[str, str]],
+                permission_labels: Optional[list[str]]) -> dict[str, dict[str, int]]:
         fields = query.get("facet.field") or []
         if isinstance(fields, str):
             fields = [fields]
@@ -202,22 +224,58 @@ class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
         limit = _int(query.get("facet.limit", config.get("search.facets.limit")),
                      "facet.limit")
         mincount = _int(query.get("facet.mincount", 1), "facet.mincount")
-        # one pass over the matching rows for every facet field
-        rows = _read(
-            f"SELECT field, value, count(*) AS n FROM {schema.TERMS} "
-            f"WHERE field = ANY(CAST(:facet_fields AS text[])) AND doc_no IN "
-            f"(SELECT doc_no FROM {schema.TABLE} WHERE {where}) "
-            f"GROUP BY field, value HAVING count(*) >= :mincount",
-            {**params, "facet_fields": list(fields), "mincount": mincount})
+        site = config.get("ckan.site_id")
+        rows: list[Any] = []
+        to_count = list(fields)
+        if listing is not None and listing.get("site_id", site) == site:
+            # a whole listing: read the counts kept ahead, where complete
+            kept = set(index.counted_facet_fields())
+
+            def read_ahead(connection: sa.engine.Connection) -> tuple[list[str], list[Any]]:
+                complete = kept & facet_counts.complete_fields(connection, site)
+                names = [name for name in fields if name in complete]
+                return names, (facet_counts.read(connection, site, listing,
+                                                 permission_labels, names, mincount)
+                               if names else [])
+            ahead, counts = schema.run(model.meta.engine, read_ahead)
+            rows.extend(counts)
+            to_count = [name for name in fields if name not in ahead]
+        if to_count:
+            # one pass over the matching rows for every facet field
+            rows.extend(_read(
+                f"SELECT field, value, count(*) AS n FROM {schema.TERMS} "
+                f"WHERE field = ANY(CAST(:facet_fields AS text[])) AND doc_no IN "
+                f"(SELECT doc_no FROM {schema.TABLE} WHERE {where}) "
+                f"GROUP BY field, value HAVING count(*) >= :mincount",
+                {**params, "facet_fields": to_count, "mincount": mincount}))
         counted: dict[str, list[tuple[str, int]]] = {name: [] for name in fields}
         for row in rows:
-            counted[row.field].append((row.value, row.n))
+            counted[row.field].append((row.value, int(row.n)))
         facets: dict[str, dict[str, int]] = {}
         for name, values in counted.items():
             # Solr's order: most frequent first, then by value
             values.sort(key=lambda item: (-item[1], item[0]))
             facets[name] = dict(values if limit < 0 else values[:limit])
         return facets
+
+
+def _ranked_page(where: str, params: dict[str, Any], order_keys: list[tuple[str, str]],
+                 rows: int, start: int) -> tuple[list[str], Optional[int]]:
+    """One page of a ranked search and the number of matches, from one
+    statement; the count is None when the page is empty (past the end)."""
+    keys = ", ".join(f"{expr} AS k{number}" for number, (expr, _) in enumerate(order_keys))
+    order = ", ".join(f"k{number} {direction}"
+                      for number, (_, direction) in enumerate(order_keys))
+    # OFFSET 0 keeps the sort keys (the score above all) computed while the
+    # matches are read, so the count runs over narrow rows
+    matches = _read(
+        f"SELECT index_id, count(*) OVER () AS total FROM "
+        f"(SELECT index_id, {keys} FROM {schema.TABLE} WHERE {where} OFFSET 0) AS m "
+        f"ORDER BY {order} LIMIT :limit OFFSET :offset",
+        {**params, "limit": rows, "offset": start})
+    if not matches:
+        return [], None
+    return [row.index_id for row in matches], matches[0].total
 
 
 def _refused(message: str) -> SearchQueryError:

@@ -1,11 +1,16 @@
 """The tables of the PostgreSQL search index.
 
-``opendata_th_search_doc`` holds one row per dataset: the columns CKAN
-filters and sorts on, the dataset's words (a weighted tsvector), the lexemes
-of each text field, and what CKAN reads back (the stored fields and the raw
-and validated dataset dicts). ``opendata_th_search_term`` is the inverted
-index of exact values (Solr's string fields): one row per (field, value) of
-each document, used for ``field:value`` filters, ranges and facet counts.
+``opendata_th_search_doc`` holds one narrow row per dataset: the columns
+CKAN filters and sorts on and the dataset's words (a weighted tsvector) --
+what every search reads, kept small so that a broad search reads few pages.
+``opendata_th_search_stored`` holds the rest, read for one page of results
+or a field's words: the lexemes of each text field and what CKAN reads back
+(the stored fields and the raw and validated dataset dicts).
+``opendata_th_search_term`` is the inverted index of exact values (Solr's
+string fields): one row per (field, value) of each document, used for
+``field:value`` filters, ranges and facet counts.
+``opendata_th_search_facet`` holds the facet counts of whole listings
+(see :mod:`.facet_counts`).
 
 ``ensure_schema`` is the single definition: the alembic migration runs it,
 and the index runs it again if the table has gone (for instance after a test
@@ -19,6 +24,9 @@ import sqlalchemy as sa
 
 TABLE = "opendata_th_search_doc"
 TERMS = "opendata_th_search_term"
+STORED = "opendata_th_search_stored"
+FACETS = "opendata_th_search_facet"
+FACET_FIELDS = "opendata_th_search_facet_field"
 
 DDL = f"""
 CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -37,11 +45,7 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
     metadata_modified timestamptz,
     metadata_created timestamptz,
     indexed_ts timestamptz NOT NULL DEFAULT now(),
-    lex jsonb NOT NULL,
-    fields jsonb NOT NULL,
-    search_vector tsvector NOT NULL,
-    data_dict text,
-    validated_data_dict text
+    search_vector tsvector NOT NULL
 );
 CREATE INDEX IF NOT EXISTS {TABLE}_id_idx ON {TABLE} (id);
 CREATE INDEX IF NOT EXISTS {TABLE}_name_idx ON {TABLE} (name);
@@ -70,11 +74,38 @@ CREATE INDEX IF NOT EXISTS {TERMS}_doc_idx ON {TERMS} (doc_no);
 -- it a filter such as tags:x is estimated 10 times too rare and joined row by row
 CREATE STATISTICS IF NOT EXISTS {TERMS}_field_value_stats (mcv) ON field, value
     FROM {TERMS};
-CREATE INDEX IF NOT EXISTS {TABLE}_lex_idx ON {TABLE} USING gin (lex jsonb_path_ops);
 CREATE INDEX IF NOT EXISTS {TABLE}_vector_idx ON {TABLE} USING gin (search_vector);
+CREATE TABLE IF NOT EXISTS {STORED} (
+    doc_no bigint PRIMARY KEY REFERENCES {TABLE} (doc_no) ON DELETE CASCADE,
+    lex jsonb NOT NULL,
+    fields jsonb NOT NULL,
+    data_dict text,
+    validated_data_dict text
+);
+CREATE INDEX IF NOT EXISTS {STORED}_lex_idx ON {STORED} USING gin (lex jsonb_path_ops);
+-- facet counts of whole listings, kept ahead (see facet_counts.py)
+CREATE TABLE IF NOT EXISTS {FACETS} (
+    site_id text NOT NULL,
+    state text NOT NULL,
+    dataset_type text NOT NULL,
+    capacity text NOT NULL,
+    labels text[] NOT NULL,
+    field text NOT NULL,
+    value text NOT NULL,
+    n bigint NOT NULL,
+    PRIMARY KEY (site_id, state, dataset_type, capacity, labels, field, value)
+);
+-- the fields whose counts above are complete (counted since the last recount)
+CREATE TABLE IF NOT EXISTS {FACET_FIELDS} (
+    site_id text NOT NULL,
+    field text NOT NULL,
+    PRIMARY KEY (site_id, field)
+);
 """
 
-DROP = f"DROP TABLE IF EXISTS {TERMS}; DROP TABLE IF EXISTS {TABLE}"
+DROP = (f"DROP TABLE IF EXISTS {FACET_FIELDS}; DROP TABLE IF EXISTS {FACETS}; "
+        f"DROP TABLE IF EXISTS {TERMS}; "
+        f"DROP TABLE IF EXISTS {STORED}; DROP TABLE IF EXISTS {TABLE}")
 
 
 def ensure_schema(connection) -> None:

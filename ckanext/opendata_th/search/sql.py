@@ -7,7 +7,8 @@ The table (see the migration) keeps, per dataset:
 
 ``opendata_th_search_term`` (doc_no, field, value) -- the exact values of
             Solr's string fields, one row each
-``lex``     jsonb ``{field: [lexemes]}`` for the tokenized text fields
+``opendata_th_search_stored.lex``  jsonb ``{field: [lexemes]}`` for
+            the tokenized text fields
 ``search_vector``  weighted tsvector of everything (Solr's ``text`` field)
 ``metadata_modified`` / ``metadata_created`` / ``indexed_ts`` timestamps
 """
@@ -23,7 +24,7 @@ from dateutil.relativedelta import relativedelta
 
 from . import lucene, text
 from .limits import LimitExceeded, Limits
-from .schema import TABLE, TERMS
+from .schema import STORED, TABLE, TERMS
 
 # Fields that CKAN's Solr schema tokenizes (type text / textgen).
 TEXT_FIELDS = frozenset({"title", "notes", "author", "maintainer", "res_name",
@@ -156,9 +157,10 @@ class Compiler:
         if tsquery is None:  # only punctuation: matches like an empty clause
             return "TRUE"
         if positive:
-            self.rank_queries.append(tsquery)
-            if exact != tsquery:
-                self.rank_queries.append(exact)
+            # only whole words score: a prefix-only hit ranks 0, below every
+            # whole-word hit, and scoring one query instead of two halves
+            # the cost of ranking a broad search
+            self.rank_queries.append(exact)
         return f"search_vector @@ CAST({self.param(tsquery)} AS tsquery)"
 
     def _field(self, name: str, term: lucene.Term, positive: bool) -> str:
@@ -169,7 +171,7 @@ class Compiler:
             if name in TIMESTAMP_COLUMNS or name in TEXT_COLUMNS:
                 return f"{name} IS NOT NULL"
             if is_text_field(name):
-                return f"(lex ? {self.param(name)})"
+                return self._has_words(f"lex ? {self.param(name)}")
             return self._has_term(name, "TRUE")
         if name in TEXT_COLUMNS and term.kind in ("term", "phrase"):
             return f"{name} = {self.param(term.value)}"
@@ -186,12 +188,14 @@ class Compiler:
                     raise QueryError(f"Only a trailing * is supported on the text field {name}")
                 # the last word itself, not the last part of a Thai compound
                 last = text.words(term.value)[-1][0]
-                return (f"EXISTS (SELECT 1 FROM jsonb_array_elements_text("
-                        f"lex -> {self.param(name)}) AS v(value) "
-                        f"WHERE v.value LIKE {self.param(_like_prefix(last))})")
+                return self._has_words(
+                    f"EXISTS (SELECT 1 FROM jsonb_array_elements_text("
+                    f"lex -> {self.param(name)}) AS v(value) "
+                    f"WHERE v.value LIKE {self.param(_like_prefix(last))})")
             if not words:
                 return "TRUE"
-            return f"lex @> CAST({self.param(json.dumps({name: words}))} AS jsonb)"
+            return self._has_words(
+                f"lex @> CAST({self.param(json.dumps({name: words}))} AS jsonb)")
         if name in TEXT_COLUMNS:
             return f"{name} LIKE {self.param(_like_pattern(term))}"
         return self._has_term(name, self._value_condition(term))
@@ -210,8 +214,14 @@ class Compiler:
             field_condition = f"field = ANY(CAST({self.param(name)} AS text[]))"
         else:
             field_condition = f"field = {self.param(name)}"
-        lookup = (f"doc_no IN (SELECT doc_no FROM {TERMS} "
-                  f"WHERE {field_condition} AND {condition})")
+        return self._lookup(f"doc_no IN (SELECT doc_no FROM {TERMS} "
+                            f"WHERE {field_condition} AND {condition})")
+
+    def _has_words(self, condition: str) -> str:
+        """Documents whose text-field lexemes (``lex``) meet ``condition``."""
+        return self._lookup(f"doc_no IN (SELECT doc_no FROM {STORED} WHERE {condition})")
+
+    def _lookup(self, lookup: str) -> str:
         self.lookups += 1
         if self.lookups <= JOINED_LOOKUPS:
             return lookup
@@ -255,6 +265,34 @@ class Compiler:
             if node.high is not None:
                 conditions.append(f"value COLLATE \"C\" {high_op} {self.param(node.high)}")
         return self._has_term(name, " AND ".join(conditions))
+
+
+# The fields of the conditions CKAN puts on every listing.
+LISTING_FIELDS = frozenset({"site_id", "state", "dataset_type", "capacity"})
+
+
+def listing_filter(nodes: list[lucene.Node]) -> Optional[dict[str, str]]:
+    """The values queries without words limit ``site_id``, ``state``,
+    ``dataset_type`` and ``capacity`` to, as ``{field: value}``, when they
+    ask nothing else (a whole listing, whose facet counts are kept ahead);
+    None for anything more: words, other fields, OR, NOT, ranges, wildcards,
+    two values of one field."""
+    found: dict[str, str] = {}
+
+    def only_listing(node: lucene.Node) -> bool:
+        if isinstance(node, lucene.MatchAll):
+            return True
+        if isinstance(node, lucene.Term):
+            return (node.field in LISTING_FIELDS and node.kind in ("term", "phrase")
+                    and found.setdefault(node.field, node.value) == node.value)
+        if isinstance(node, lucene.Bool):
+            occurs = [occur for occur, _ in node.clauses]
+            if lucene.MUST_NOT in occurs or (lucene.SHOULD in occurs and len(occurs) > 1):
+                return False
+            return all(only_listing(clause) for _, clause in node.clauses)
+        return False
+
+    return found if all(only_listing(node) for node in nodes) else None
 
 
 def _qf_fields(qf: Optional[str]) -> Optional[list[str]]:
@@ -357,7 +395,17 @@ _SORT_ITEM = re.compile(r"^\s*([\w.\-]+)\s+(asc|desc)\s*$", re.IGNORECASE)
 
 def order_by(sort: Optional[str], compiler: Compiler, rank_sql: Optional[str]) -> str:
     """SQL ORDER BY for a Solr ``sort`` such as ``score desc, name asc``
-    (as in Solr, every key needs its direction).
+    (see :func:`order_keys`)."""
+    return ", ".join(f"{expr} {direction}" for expr, direction in
+                     order_keys(sort, compiler, rank_sql))
+
+
+def order_keys(sort: Optional[str], compiler: Compiler,
+               rank_sql: Optional[str]) -> list[tuple[str, str]]:
+    """The keys of a Solr ``sort`` such as ``score desc, name asc`` (as in
+    Solr, every key needs its direction), each as (SQL expression,
+    direction with its NULLS placement), ending with ``index_id ASC`` so
+    that the order is total.
 
     Without words to rank by (``rank_sql`` None) every score is equal, so a
     score key is left out.
@@ -370,7 +418,6 @@ def order_by(sort: Optional[str], compiler: Compiler, rank_sql: Optional[str]) -
         if not match:
             raise QueryError(f'Invalid "sort" parameter: {part.strip()!r}')
         name, direction = match.group(1), match.group(2).upper()
-        nulls = "NULLS LAST"
         if name in ("score", "rank"):
             if rank_sql is None:
                 continue
@@ -386,6 +433,6 @@ def order_by(sort: Optional[str], compiler: Compiler, rank_sql: Optional[str]) -
                      f"AND t.field = {compiler.param(name)})")
             expr = (f"CASE WHEN {value} ~ '^-?[0-9.]+$' THEN CAST({value} AS numeric) END"
                     if name in NUMERIC_SORT_FIELDS else value)
-        items.append(f"{expr} {direction} {nulls}")
-    items.append("index_id ASC")
-    return ", ".join(items)
+        items.append((expr, f"{direction} NULLS LAST"))
+    items.append(("index_id", "ASC"))
+    return items

@@ -50,15 +50,18 @@ def test_single_valued_fields_use_their_columns():
 
 def test_text_fields_match_words():
     where, compiler = compile_("title:Exports")
-    assert where == "lex @> CAST(:p0 AS jsonb)"
+    assert where == ("doc_no IN (SELECT doc_no FROM opendata_th_search_stored "
+                     "WHERE lex @> CAST(:p0 AS jsonb))")
     assert compiler.params == {"p0": '{"title": ["export"]}'}
 
 
 def test_free_text_goes_to_the_vector_and_counts_for_ranking():
     where, compiler = compile_("การค้า -ภาษี")
     assert "search_vector @@" in where and "NOT (" in where
-    # the negated word does not rank; the word ranks as a prefix and whole
-    assert compiler.rank_queries == ["'การค้า':*", "'การค้า'"]
+    # the negated word does not rank; only the whole word scores (the
+    # prefix finds, see the where clause)
+    assert "'การค้า':*" in compiler.params.values()
+    assert compiler.rank_queries == ["'การค้า'"]
 
 
 def test_date_range_on_timestamp_column():
@@ -128,3 +131,25 @@ def test_terms_are_counted(query, terms):
 def test_a_long_phrase_is_refused_before_reaching_the_database():
     with pytest.raises(LimitExceeded):
         compile_('"' + " ".join(["trade"] * 20_000) + '"')
+
+
+@pytest.mark.parametrize("queries, expected", [
+    (["*:*"], {}),
+    (["*:*", "+capacity:public +dataset_type:dataset"],
+     {"capacity": "public", "dataset_type": "dataset"}),
+    (['+site_id:"abc"', "state:draft"], {"site_id": "abc", "state": "draft"}),
+    (["(capacity:public)"], {"capacity": "public"}),
+])
+def test_whole_listings_are_recognised(queries, expected):
+    from ckanext.opendata_th.search import lucene
+    assert sql.listing_filter([lucene.parse(q) for q in queries]) == expected
+
+
+@pytest.mark.parametrize("queries", [
+    ["export"], ["tags:economy"], ["+state:(active OR draft)"], ["-capacity:private"],
+    ["capacity:pub*"], ["capacity:public", "capacity:private"],
+    ["metadata_modified:[NOW-1DAY TO *]"], ["*:*", "organization:agency"],
+])
+def test_anything_more_is_not_a_whole_listing(queries):
+    from ckanext.opendata_th.search import lucene
+    assert sql.listing_filter([lucene.parse(q) for q in queries]) is None
