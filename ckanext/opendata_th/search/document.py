@@ -41,18 +41,35 @@ def as_strings(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _joined(doc: dict[str, Any], names: tuple[str, ...]) -> str:
+def _weighted_values(doc: dict[str, Any], names: tuple[str, ...]) -> list[str]:
     parts = []
     for name in names:
         values = as_strings(doc.get(name))
         if name == "name":
             values = [v.replace("-", " ").replace("_", " ") for v in values]
         parts.extend(values)
-    return "\n".join(parts)
+    return parts
 
 
 def build_row(doc: dict[str, Any]) -> dict[str, Any]:
     """The column values for one search document."""
+    # Each distinct value is segmented once: a text field's value gives both
+    # its field's lexemes and its part of the weighted vector, and values
+    # recur (extras under two names, resource names). The words of values
+    # joined by newlines are the words of each value in turn (text.words
+    # splits on whitespace first), so the vector is the same as if the
+    # joined text were segmented.
+    segmented: dict[str, list[list[str]]] = {}
+
+    def words_of(values: list[str]) -> list[list[str]]:
+        found: list[list[str]] = []
+        for value in values:
+            value_words = segmented.get(value)
+            if value_words is None:
+                value_words = segmented[value] = text.words(value)
+            found.extend(value_words)
+        return found
+
     term_fields: list[str] = []
     term_values: list[str] = []
     lex: dict[str, list[str]] = {}
@@ -65,7 +82,8 @@ def build_row(doc: dict[str, Any]) -> dict[str, Any]:
         if not values:
             continue
         if sql.is_text_field(key):
-            lex[key] = sorted({lexeme for v in values for lexeme in text.lexemes(v)})
+            lex[key] = sorted({lexeme for position in words_of(values)
+                               for lexeme in position})
         else:
             for v in dict.fromkeys(values):
                 if len(v) <= MAX_TERM_LENGTH:
@@ -73,11 +91,11 @@ def build_row(doc: dict[str, Any]) -> dict[str, Any]:
                     term_values.append(v)
         if key not in NOT_TEXT and key not in weighted and not key.endswith("_date"):
             rest.extend(values)
-    vector = text.tsvector_literal([
-        (_joined(doc, WEIGHT_A), "A"),
-        (_joined(doc, WEIGHT_B), "B"),
-        (_joined(doc, WEIGHT_C), "C"),
-        ("\n".join(rest), "D"),
+    vector = text.tsvector_literal_of_words([
+        (words_of(_weighted_values(doc, WEIGHT_A)), "A"),
+        (words_of(_weighted_values(doc, WEIGHT_B)), "B"),
+        (words_of(_weighted_values(doc, WEIGHT_C)), "C"),
+        (words_of(rest), "D"),
     ])
     fields = {k: v for k, v in doc.items() if k not in STORED_APART}
     return {

@@ -13,6 +13,8 @@ import collections
 import hashlib
 import json
 import logging
+import multiprocessing.util
+import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Optional
 
@@ -22,6 +24,7 @@ from dateutil.parser import ParserError, parse as parse_date
 import ckan.lib.navl.dictization_functions as df
 import ckan.lib.plugins as lib_plugins
 import ckan.logic as logic
+import ckan.logic.validators as ckan_validators
 import ckan.model as model
 import ckan.plugins as p
 from ckan.common import aslist, config
@@ -236,11 +239,10 @@ class PostgresPackageSearchIndex(SolrWhenInactive, PackageSearchIndex):
     solr_class = PackageSearchIndex
 
     # documents waiting for commit() when indexing with defer_commit
-    # (rebuilds), handed to the writer BATCH_SIZE at a time
+    # (rebuilds), handed to the writer BATCH_SIZE at a time; whatever is
+    # left when the process ends is stored then (see _store_deferred_at_exit)
     _pending: list[dict[str, Any]] = []
     _writer = _BatchWriter()
-    # whether deferred documents were stored since the last commit()
-    _bulk_loaded = False
 
     def index_package(self, pkg_dict: Optional[dict[str, Any]],
                       defer_commit: bool = False) -> None:
@@ -251,19 +253,41 @@ class PostgresPackageSearchIndex(SolrWhenInactive, PackageSearchIndex):
             return self.delete_package(pkg_dict)
         cls = PostgresPackageSearchIndex
         if defer_commit:
+            _store_deferred_at_exit()
             cls._pending.append(doc)
             if len(cls._pending) >= BATCH_SIZE:
                 docs, cls._pending = cls._pending, []
-                cls._bulk_loaded = True
                 cls._writer.submit(docs)
             return
         store([document.build_row(doc)])
         log.debug("Indexed %s", doc.get("name"))
 
     def commit(self) -> None:
-        """Store documents deferred by a rebuild, then VACUUM ANALYZE the
-        tables: a bulk load leaves the planner's statistics stale and every
-        row to be visited again before index-only scans can be used."""
+        """Store documents deferred by a rebuild, recount the listings'
+        facets, then VACUUM ANALYZE the tables: a bulk load leaves the
+        planner's statistics stale and every row to be visited again before
+        index-only scans can be used.
+
+        The tables are made ready even when this process deferred nothing:
+        CKAN calls commit() at the end of bulk writes only (rebuilds, bulk
+        updates, harvest reindexing), and ``ckan search-index rebuild-fast``
+        calls it in the parent process once the forked processes, which
+        stored the documents, have ended."""
+        try:
+            self._store_deferred()
+        finally:
+            recount_facets()
+            with model.meta.engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT") as connection:
+                for table in (schema.TABLE, schema.STORED, schema.TERMS,
+                              schema.FACETS):
+                    connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
+
+    @staticmethod
+    def _store_deferred() -> None:
+        """Store the documents this process deferred: the batch in flight,
+        then those not yet handed to the writer (also when that batch
+        failed; its error is raised afterwards)."""
         cls = PostgresPackageSearchIndex
         docs, cls._pending = cls._pending, []
         try:
@@ -271,15 +295,6 @@ class PostgresPackageSearchIndex(SolrWhenInactive, PackageSearchIndex):
         finally:
             if docs:
                 _build_and_store(docs)
-            # (also when the last batch was full and nothing was left pending)
-            if docs or cls._bulk_loaded:
-                cls._bulk_loaded = False
-                recount_facets()
-                with model.meta.engine.connect().execution_options(
-                        isolation_level="AUTOCOMMIT") as connection:
-                    for table in (schema.TABLE, schema.STORED, schema.TERMS,
-                                  schema.FACETS):
-                        connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
         delete_documents("d.site_id = :site AND (d.id = :ref OR d.name = :ref)",
@@ -307,6 +322,77 @@ class PostgresPackageSearchIndex(SolrWhenInactive, PackageSearchIndex):
         _with_table(work)
 
 
+# The process that has registered the storing of its deferred documents at
+# its end (None: none yet). A forked process registers again: multiprocessing
+# drops the parent's finalizers in its children.
+_exit_hook_pid: Optional[int] = None
+
+
+def _store_deferred_at_exit() -> None:
+    """Have the documents deferred by this process stored when it ends.
+
+    ``ckan search-index rebuild-fast`` indexes in processes forked by
+    multiprocessing that never call commit() (only their parent does, after
+    they ended), so without this the last, partial batch of each was lost.
+    Such a process ends with ``os._exit``, where atexit hooks do not run, but
+    multiprocessing runs its finalizers first (also when the indexing
+    failed); at a normal interpreter exit they run too."""
+    global _exit_hook_pid
+    if _exit_hook_pid != os.getpid():
+        _exit_hook_pid = os.getpid()
+        multiprocessing.util.Finalize(None, _store_deferred_finalizer, exitpriority=10)
+
+
+def _store_deferred_finalizer() -> None:
+    try:
+        PostgresPackageSearchIndex._store_deferred()
+    except Exception:  # the process is ending: say so, then let it end
+        log.exception("Search documents deferred by process %s were not all stored; "
+                      "`ckan search-index rebuild --only-missing` indexes the "
+                      "datasets left out", os.getpid())
+
+
+def _forget_parent_state() -> None:
+    """In a forked process: start with nothing deferred and a pool of
+    database connections of its own.
+
+    The deferred documents are the parent's to store, and its writer thread
+    does not exist here. The parent's pooled connections must not be used
+    from two processes (``rebuild-fast`` forks while CKAN's pool holds a
+    connection: both children then talk over one socket and PostgreSQL's
+    answers get mixed up). ``dispose(close=False)`` only forgets them;
+    psycopg2 never closes a connection made by another process."""
+    global _exit_hook_pid
+    _exit_hook_pid = None
+    PostgresPackageSearchIndex._pending = []
+    PostgresPackageSearchIndex._writer = _BatchWriter()
+    engine = getattr(model.meta, "engine", None)
+    if engine is not None:
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_parent_state)
+
+
+# CKAN's check that a dataset's name is not taken by another dataset: one
+# query, and all it does is add an error. Indexing ignores validation
+# errors, so validating without it stores the same validated dict with one
+# query less per dataset. Only CKAN's own function is left out (compared by
+# identity), not a replacement a plugin registers under the same name.
+_NAME_CHECK = ckan_validators.package_name_validator
+
+
+def _without_name_check(schema_: dict[str, Any]) -> dict[str, Any]:
+    """``schema_`` without :data:`_NAME_CHECK` among the validators of its
+    fields (of the dataset itself: nothing else has a dataset's name). The
+    lists that change are copied, and the dict: the plugin's schema may be
+    shared, and is never modified."""
+    changed = {key: [v for v in value if v is not _NAME_CHECK]
+               for key, value in schema_.items()
+               if isinstance(value, list) and any(v is _NAME_CHECK for v in value)}
+    return {**schema_, **changed} if changed else schema_
+
+
 def build_document(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
     """The flat search document for a dataset, as CKAN builds it for Solr.
 
@@ -321,7 +407,8 @@ def build_document(pkg_dict: dict[str, Any]) -> Optional[dict[str, Any]]:
         package_plugin = lib_plugins.lookup_package_plugin(pkg_dict.get("type"))
         validated, _errors = lib_plugins.plugin_validate(
             package_plugin, {"model": model, "session": model.Session}, pkg_dict,
-            package_plugin.show_package_schema(), "package_show")
+            _without_name_check(package_plugin.show_package_schema()),
+            "package_show")
     pkg_dict["validated_data_dict"] = json.dumps(validated, cls=df.MissingNullEncoder)
     pkg_dict["data_dict"] = json.dumps(pkg_dict)
     if pkg_dict.get("title"):

@@ -263,14 +263,17 @@ def _ranked_page(where: str, params: dict[str, Any], order_keys: list[tuple[str,
                  rows: int, start: int) -> tuple[list[str], Optional[int]]:
     """One page of a ranked search and the number of matches, from one
     statement; the count is None when the page is empty (past the end)."""
-    keys = ", ".join(f"{expr} AS k{number}" for number, (expr, _) in enumerate(order_keys))
-    order = ", ".join(f"k{number} {direction}"
-                      for number, (_, direction) in enumerate(order_keys))
+    # (index_id, the last key, is selected anyway)
+    keys = "".join(f", {expr} AS k{number}"
+                   for number, (expr, _) in enumerate(order_keys) if expr != "index_id")
+    order = ", ".join(f"k{number} {direction}" if expr != "index_id"
+                      else f"index_id {direction}"
+                      for number, (expr, direction) in enumerate(order_keys))
     # OFFSET 0 keeps the sort keys (the score above all) computed while the
     # matches are read, so the count runs over narrow rows
     matches = _read(
         f"SELECT index_id, count(*) OVER () AS total FROM "
-        f"(SELECT index_id, {keys} FROM {schema.TABLE} WHERE {where} OFFSET 0) AS m "
+        f"(SELECT index_id{keys} FROM {schema.TABLE} WHERE {where} OFFSET 0) AS m "
         f"ORDER BY {order} LIMIT :limit OFFSET :offset",
         {**params, "limit": rows, "offset": start})
     if not matches:

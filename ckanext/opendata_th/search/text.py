@@ -130,12 +130,18 @@ def tsvector_literal(fields: Iterable[tuple[str, str]]) -> str:
     Positions run on across fields, so a phrase never spans two fields only
     by accident of numbering (a gap of 10 separates them).
     """
+    return tsvector_literal_of_words((words(text), weight) for text, weight in fields)
+
+
+def tsvector_literal_of_words(fields: Iterable[tuple[Sequence[Sequence[str]], str]]) -> str:
+    """:func:`tsvector_literal` of texts already segmented by :func:`words`
+    (for a caller that also needs their words for something else)."""
     positions: dict[str, list[str]] = {}
     position = 0
-    for text, weight in fields:
+    for segmented, weight in fields:
         if weight not in WEIGHTS:
             raise ValueError(f"weight must be one of {WEIGHTS}")
-        for word_lexemes in words(text):
+        for word_lexemes in segmented:
             position = min(position + 1, MAX_POSITION)
             for lexeme in word_lexemes:
                 positions.setdefault(lexeme, []).append(f"{position}{weight}")
