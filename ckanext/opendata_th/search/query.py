@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Optional
 
 import psycopg2.errors
@@ -53,35 +54,68 @@ def limits() -> Limits:
 def _read(statement: str, params: dict[str, Any]) -> list[Any]:
     """Run one search statement under the statement timeout. What PostgreSQL
     says goes to the log, never to the client."""
+    try:
+        return _execute(statement, params)
+    except sa.exc.SQLAlchemyError as error:
+        raise _search_error(error, statement)
+
+
+def _read_together(first: tuple[str, dict[str, Any]],
+                   second: tuple[str, dict[str, Any]]) -> tuple[list[Any], list[Any]]:
+    """Two search statements at once, on two connections: the second runs
+    in a thread while this one runs the first (PostgreSQL gives each its own
+    process, so a broad search takes the time of the longer one, not of
+    both)."""
+    running = _SECOND_STATEMENTS.submit(_execute, *second)
+    try:
+        first_rows = _execute(*first)
+    except sa.exc.SQLAlchemyError as error:
+        running.cancel()
+        raise _search_error(error, first[0])
+    try:
+        return first_rows, running.result()
+    except sa.exc.SQLAlchemyError as error:
+        raise _search_error(error, second[0])
+
+
+# the threads of _read_together (each runs one statement of a search)
+_SECOND_STATEMENTS = ThreadPoolExecutor(max_workers=4,
+                                        thread_name_prefix="opendata-th-search")
+
+
+def _execute(statement: str, params: dict[str, Any]) -> list[Any]:
+    """Run one statement in a transaction of its own, under the timeout."""
     timeout = statement_timeout_ms()
 
     def work(connection: sa.engine.Connection) -> list[Any]:
         connection.exec_driver_sql(f"SET LOCAL statement_timeout = {timeout:d}")
         return connection.execute(sa.text(statement), params).fetchall()
 
-    try:
-        return schema.run(model.meta.engine, work)
-    except sa.exc.OperationalError as error:
+    return schema.run(model.meta.engine, work)
+
+
+def _search_error(error: sa.exc.SQLAlchemyError, statement: str) -> Exception:
+    """The error a search answers for a failed statement: a refusal in the
+    user's language, or a SearchError whose details are only logged."""
+    if isinstance(error, sa.exc.OperationalError):
         if getattr(error.orig, "pgcode", None) and error.orig.pgcode.startswith("54"):
             # program limit exceeded: stack depth, too many columns...
             log.warning("Search statement too complex for PostgreSQL: %s", error.orig)
-            raise _refused(_(
+            return _refused(_(
                 "The search is too complex. Search for fewer words or fields at a time."))
         if isinstance(error.orig, psycopg2.errors.QueryCanceled):
-            log.warning("Search statement stopped after %d ms: %s", timeout, statement[:300])
-            raise _refused(_(
+            log.warning("Search statement stopped after %d ms: %s", statement_timeout_ms(),
+                        statement[:300])
+            return _refused(_(
                 "The search took too long and was stopped. Search for fewer words or "
                 "fields at a time."))
-        log.error("PostgreSQL search failed: %s", error.orig)
-        raise SearchError("PostgreSQL search failed (the portal's log has the details)")
-    except sa.exc.ProgrammingError as error:
-        log.error("PostgreSQL search failed: %s", error.orig)
-        raise SearchError("PostgreSQL search failed (the portal's log has the details)")
-    except sa.exc.DataError as error:
+    if isinstance(error, sa.exc.DataError):
         log.info("Search query refused by PostgreSQL: %s", error.orig)
-        raise _refused(_(
+        return _refused(_(
             "Invalid search query: a value does not fit its field (for example a date "
             "or a number out of range)."))
+    log.error("PostgreSQL search failed: %s", getattr(error, "orig", error))
+    return SearchError("PostgreSQL search failed (the portal's log has the details)")
 
 
 class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
@@ -134,7 +168,7 @@ class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
             rank_query = _rank_query(compiler)
             rank_sql = ("ts_rank(CAST(:rank_weights AS float4[]), search_vector, "
                         "CAST(:rank_query AS tsquery))" if rank_query else None)
-            order_keys = sql.order_keys(query.get("sort"), compiler, rank_sql)
+            order = sql.order_by(query.get("sort"), compiler, rank_sql)
         except LimitExceeded as error:
             raise _refused(limit_message(error))
         except BadInput as error:
@@ -150,22 +184,20 @@ class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
         start = _int(query.get("start", 0), "start")
         fl = _field_list(query.get("fl"))
 
+        count_statement = (f"SELECT count(*) AS n FROM {schema.TABLE} WHERE {where}", params)
         page: list[str] = []
-        count = None
-        if rows_wanted > 0 and rank_sql:
-            # a search with words: one pass over the matches ranks them and
-            # counts them (each match is read once, not once per statement)
-            page, count = _ranked_page(where, params, order_keys, rows_wanted, start)
-        if count is None:
-            count = _read(f"SELECT count(*) AS n FROM {schema.TABLE} WHERE {where}",
-                          params)[0].n
-            if rows_wanted > 0 and start < count:
-                # order narrow rows first, then read the wide columns of one page
-                order = ", ".join(f"{expr} {direction}" for expr, direction in order_keys)
-                page = [row.index_id for row in _read(
-                    f"SELECT index_id FROM {schema.TABLE} WHERE {where} "
-                    f"ORDER BY {order} LIMIT :limit OFFSET :offset",
-                    {**params, "limit": rows_wanted, "offset": start})]
+        if rows_wanted > 0:
+            # order narrow rows first (then read the wide columns of one
+            # page), and count the matches at the same time
+            page_rows, count_rows = _read_together(
+                (f"SELECT index_id FROM {schema.TABLE} WHERE {where} "
+                 f"ORDER BY {order} LIMIT :limit OFFSET :offset",
+                 {**params, "limit": rows_wanted, "offset": start}),
+                count_statement)
+            page = [row.index_id for row in page_rows]
+            count = count_rows[0].n
+        else:
+            count = _read(*count_statement)[0].n
         results: list[Any] = []
         if page:
             wide = {row.index_id: row for row in _read(
@@ -257,28 +289,6 @@ class PostgresPackageSearchQuery(SolrWhenInactive, PackageSearchQuery):
             values.sort(key=lambda item: (-item[1], item[0]))
             facets[name] = dict(values if limit < 0 else values[:limit])
         return facets
-
-
-def _ranked_page(where: str, params: dict[str, Any], order_keys: list[tuple[str, str]],
-                 rows: int, start: int) -> tuple[list[str], Optional[int]]:
-    """One page of a ranked search and the number of matches, from one
-    statement; the count is None when the page is empty (past the end)."""
-    # (index_id, the last key, is selected anyway)
-    keys = "".join(f", {expr} AS k{number}"
-                   for number, (expr, _) in enumerate(order_keys) if expr != "index_id")
-    order = ", ".join(f"k{number} {direction}" if expr != "index_id"
-                      else f"index_id {direction}"
-                      for number, (expr, direction) in enumerate(order_keys))
-    # OFFSET 0 keeps the sort keys (the score above all) computed while the
-    # matches are read, so the count runs over narrow rows
-    matches = _read(
-        f"SELECT index_id, count(*) OVER () AS total FROM "
-        f"(SELECT index_id{keys} FROM {schema.TABLE} WHERE {where} OFFSET 0) AS m "
-        f"ORDER BY {order} LIMIT :limit OFFSET :offset",
-        {**params, "limit": rows, "offset": start})
-    if not matches:
-        return [], None
-    return [row.index_id for row in matches], matches[0].total
 
 
 def _refused(message: str) -> SearchQueryError:

@@ -108,8 +108,14 @@ DROP = (f"DROP TABLE IF EXISTS {FACET_FIELDS}; DROP TABLE IF EXISTS {FACETS}; "
         f"DROP TABLE IF EXISTS {STORED}; DROP TABLE IF EXISTS {TABLE}")
 
 
+# an advisory lock key of its own: one connection at a time runs the DDL
+# ("IF NOT EXISTS" does not stop two connections creating one table at once)
+_DDL_LOCK = 0x0D7A5EA2C4
+
+
 def ensure_schema(connection) -> None:
-    """Create the table and its indexes if they do not exist."""
+    """Create the tables and their indexes if they do not exist."""
+    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_DDL_LOCK})")
     connection.exec_driver_sql(DDL)
 
 
