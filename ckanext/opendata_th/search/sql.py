@@ -394,17 +394,8 @@ _SORT_ITEM = re.compile(r"^\s*([\w.\-]+)\s+(asc|desc)\s*$", re.IGNORECASE)
 
 
 def order_by(sort: Optional[str], compiler: Compiler, rank_sql: Optional[str]) -> str:
-    """SQL ORDER BY for a Solr ``sort`` such as ``score desc, name asc``
-    (see :func:`order_keys`)."""
-    return ", ".join(f"{expr} {direction}" for expr, direction in
-                     order_keys(sort, compiler, rank_sql))
-
-
-def order_keys(sort: Optional[str], compiler: Compiler,
-               rank_sql: Optional[str]) -> list[tuple[str, str]]:
-    """The keys of a Solr ``sort`` such as ``score desc, name asc`` (as in
-    Solr, every key needs its direction), each as (SQL expression,
-    direction with its NULLS placement), ending with ``index_id ASC`` so
+    """SQL ORDER BY for a Solr ``sort`` such as ``score desc, name asc`` (as
+    in Solr, every key needs its direction), ending with ``index_id ASC`` so
     that the order is total.
 
     Without words to rank by (``rank_sql`` None) every score is equal, so a
@@ -433,6 +424,6 @@ def order_keys(sort: Optional[str], compiler: Compiler,
                      f"AND t.field = {compiler.param(name)})")
             expr = (f"CASE WHEN {value} ~ '^-?[0-9.]+$' THEN CAST({value} AS numeric) END"
                     if name in NUMERIC_SORT_FIELDS else value)
-        items.append((expr, f"{direction} NULLS LAST"))
-    items.append(("index_id", "ASC"))
-    return items
+        items.append(f"{expr} {direction} NULLS LAST")
+    items.append("index_id ASC")
+    return ", ".join(items)
