@@ -1,0 +1,132 @@
+"""Fixtures of the browser tests: the real CKAN app served over HTTP from a
+thread, a headless Debian Chromium (/usr/bin/chromium) driven by Playwright
+(which never downloads a browser of its own), a publisher and the steps every
+test takes (log in, pick from a select2 list, find a form field). When a test
+fails, a screenshot of its page is written to /tmp (its path is printed)."""
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+import ckan.lib.jobs as jobs
+from ckan.tests import factories
+
+TRADE_DEPARTMENT = "กรมส่งเสริมการค้าระหว่างประเทศ"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+PASSWORD = "correct-horse-1"
+TIMEOUT_MS = 10_000
+"""Playwright's wait for any element or navigation: a failure is reported
+quickly instead of after the default 30 s."""
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Leaves the request lines (pages, scripts, images) out of the captured log."""
+
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def base_url(ckan_config, make_app) -> Iterator[str]:
+    """The URL of the real CKAN app (the whole WSGI stack, with its i18n
+    middleware and web assets) served over HTTP from a thread. ckan.site_url
+    is set to it before the app is made, so the absolute links and redirects
+    CKAN renders stay on this server."""
+    # CKAN caches its job queues and tells RQ about the Redis connection only
+    # in the thread that makes a queue first. Make the default queue here, so
+    # that it is not the server's request threads (the link check queued after
+    # a resource is added), leaving later tests' workers in this thread
+    # without a connection.
+    jobs.get_queue()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    ckan_config["ckan.site_url"] = url
+    server = make_server("127.0.0.1", port, make_app().app, threaded=True,
+                         request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, name="ckan-test-server", daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
+@pytest.fixture
+def page(request, base_url):
+    """A page of a headless Debian Chromium with a fresh profile. The browser
+    asks for English pages: Thai must come from the portal's default locale."""
+    profile = tempfile.mkdtemp(prefix="opendata-th-chromium-")
+    failed_before = request.session.testsfailed
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900}, locale="en-US")
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        page = context.pages[0] if context.pages else context.new_page()
+        try:
+            yield page
+        finally:
+            if request.session.testsfailed > failed_before:
+                path = f"/tmp/opendata-th-{request.node.name}-{int(time.time())}.png"
+                try:
+                    page.screenshot(path=path, full_page=True)
+                    print(f"\nscreenshot of the failed test's page: {path} ({page.url})")
+                except Exception as error:  # the browser may be gone
+                    print(f"\nno screenshot: {error}")
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def publisher():
+    """An editor of two organizations (a publisher), with a known password."""
+    user = factories.User(password=PASSWORD, fullname="สมชาย ใจดี")
+    member = [{"name": user["name"], "capacity": "editor"}]
+    trade = factories.Organization(title=TRADE_DEPARTMENT, users=member)
+    factories.Organization(title="สำนักงานปลัดกระทรวงพาณิชย์", users=member)
+    return {"user": user, "org": trade}
+
+
+def log_in(page, base_url, user):
+    page.goto(base_url + "/user/login")
+    expect(page.locator("html")).to_have_attribute("lang", "th")
+    page.fill("#field-login", user["name"])
+    page.fill("#field-password", PASSWORD)
+    with page.expect_navigation():
+        page.press("#field-password", "Enter")  # the header's search form has a submit button too
+    expect(page.locator(".account .username")).to_contain_text(user["fullname"])
+
+
+def choose_in_select2(page, container, typed, result):
+    """Type into a select2 widget (CKAN's autocomplete module) and take the
+    result shown in its drop-down, as a user does."""
+    page.click(f"{container} .select2-choice, {container} .select2-choices")
+    page.keyboard.type(typed)
+    page.locator(".select2-drop-active .select2-result-label", has_text=result).first.wait_for()
+    page.keyboard.press("Enter")
+
+
+
+
+def field(page, name):
+    """The form group (label, input, errors) of a form field."""
+    return page.locator(f"form .form-group:has([name='{name}'])")
