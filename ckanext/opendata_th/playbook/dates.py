@@ -65,14 +65,54 @@ def format_date_en(value: dt.date) -> str:
     return f"{value.day} {EN_MONTHS_ABBR[value.month - 1]} {value.year}"
 
 
-def format_datetime_th(value: dt.datetime, style: Literal["short", "long"] = "short") -> str:
-    """Thai date and time: ``24 พ.ย. 2569 09:30 น.``"""
-    return f"{format_date_th(value, style)} {value:%H:%M} น."
+def format_datetime_th(value: dt.datetime, style: Literal["short", "long"] = "short",
+                       with_seconds: bool = False) -> str:
+    """Thai date and time: ``24 พ.ย. 2569 09:30 น.`` (``09:30:15 น.`` with seconds)."""
+    return f"{format_date_th(value, style)} {_clock(value, with_seconds)} น."
 
 
-def format_datetime_en(value: dt.datetime) -> str:
-    """English date and time: ``24 Nov 2026 09:30``."""
-    return f"{format_date_en(value)} {value:%H:%M}"
+def format_datetime_en(value: dt.datetime, with_seconds: bool = False) -> str:
+    """English date and time: ``24 Nov 2026 09:30`` (``09:30:15`` with seconds)."""
+    return f"{format_date_en(value)} {_clock(value, with_seconds)}"
+
+
+def _clock(value: dt.datetime, with_seconds: bool) -> str:
+    return f"{value:%H:%M:%S}" if with_seconds else f"{value:%H:%M}"
+
+
+ELAPSED_UNITS = ("minute", "hour", "day", "week", "month", "year")
+"""The units :func:`elapsed` counts in, shortest first."""
+
+_CLOCK_SKEW = dt.timedelta(minutes=1)
+
+
+def elapsed(then: dt.datetime, now: dt.datetime) -> tuple[int, str] | None:
+    """How long ago ``then`` was, in the largest whole unit of
+    :data:`ELAPSED_UNITS`: ``(3, "day")``, ``(2, "month")``, for "3 days ago".
+
+    Months and years are calendar ones (29 Oct to 29 Nov is one month), so
+    give both times in the same zone. Under a minute, and up to a minute
+    ahead (servers' clocks differ slightly), gives ``(0, "minute")``, "just
+    now"; a later moment gives None: it is not "ago" at all."""
+    delta = now - then
+    if delta < -_CLOCK_SKEW:
+        return None
+    if delta < _CLOCK_SKEW:
+        return 0, "minute"
+    months = (now.year - then.year) * 12 + now.month - then.month
+    if (now.day, now.time()) < (then.day, then.time()):
+        months -= 1
+    if months >= 12:
+        return months // 12, "year"
+    if months >= 1:
+        return months, "month"
+    if delta.days >= 7:
+        return delta.days // 7, "week"
+    if delta.days >= 1:
+        return delta.days, "day"
+    if delta.seconds >= 3600:
+        return delta.seconds // 3600, "hour"
+    return delta.seconds // 60, "minute"
 
 
 def to_local_naive(value: dt.datetime) -> dt.datetime:

@@ -185,3 +185,49 @@ def test_parse_iso_datetime_of_date_objects_and_offsets():
 @pytest.mark.parametrize("text", ["2026-11-24+07:00", "2026-11-24x10:00"])
 def test_only_t_or_a_space_separates_the_date_and_the_time(text):
     assert dates.parse_iso_datetime(text) is None
+
+
+def test_datetimes_show_seconds_when_asked():
+    moment = dt.datetime(2026, 11, 29, 0, 30, 15)
+    assert dates.format_datetime_th(moment, with_seconds=True) == "29 พ.ย. 2569 00:30:15 น."
+    assert dates.format_datetime_th(moment, "long", with_seconds=True) == "29 พฤศจิกายน 2569 00:30:15 น."
+    assert dates.format_datetime_en(moment, with_seconds=True) == "29 Nov 2026 00:30:15"
+
+
+NOW = dt.datetime(2026, 11, 29, 10, 0)
+
+
+@pytest.mark.parametrize("then, expected", [
+    (NOW, (0, "minute")),
+    (NOW - dt.timedelta(seconds=59), (0, "minute")),
+    (NOW + dt.timedelta(seconds=50), (0, "minute")),  # a server clock slightly ahead
+    (NOW - dt.timedelta(minutes=1), (1, "minute")),
+    (NOW - dt.timedelta(minutes=59, seconds=59), (59, "minute")),
+    (NOW - dt.timedelta(hours=1), (1, "hour")),
+    (NOW - dt.timedelta(hours=23, minutes=59), (23, "hour")),
+    (NOW - dt.timedelta(days=1), (1, "day")),
+    (NOW - dt.timedelta(days=3, hours=5), (3, "day")),
+    (NOW - dt.timedelta(days=6, hours=23), (6, "day")),
+    (NOW - dt.timedelta(days=7), (1, "week")),
+    (NOW - dt.timedelta(days=27), (3, "week")),
+    (dt.datetime(2026, 10, 29, 10, 0), (1, "month")),  # calendar months
+    (dt.datetime(2026, 10, 29, 10, 1), (4, "week")),  # a minute short of a month
+    (dt.datetime(2026, 1, 31, 12, 0), (9, "month")),
+    (dt.datetime(2025, 11, 29, 10, 0), (1, "year")),
+    (dt.datetime(2025, 11, 29, 10, 1), (11, "month")),
+    (dt.datetime(2016, 2, 29, 0, 0), (10, "year")),
+])
+def test_elapsed_counts_whole_units_of_the_largest_size(then, expected):
+    assert dates.elapsed(then, NOW) == expected
+    assert expected[1] in dates.ELAPSED_UNITS
+
+
+def test_elapsed_after_month_ends():
+    # 31 Jan to 28 Feb is not yet a month; to 3 Mar it is
+    assert dates.elapsed(dt.datetime(2026, 1, 31), dt.datetime(2026, 2, 28)) == (4, "week")
+    assert dates.elapsed(dt.datetime(2026, 1, 31), dt.datetime(2026, 3, 3)) == (1, "month")
+
+
+def test_elapsed_is_none_for_a_moment_ahead():
+    assert dates.elapsed(NOW + dt.timedelta(minutes=2), NOW) is None
+    assert dates.elapsed(NOW + dt.timedelta(days=400), NOW) is None
