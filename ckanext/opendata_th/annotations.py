@@ -7,7 +7,8 @@ search documents.
                           hourly and shorter units, moment (ISO, +07:00)
 ``opendata_overdue``      True once that date or moment has passed
 ``opendata_schedule``     overdue, on_schedule or no_schedule
-``opendata_properties``   the ten open-data properties: score and detail
+``opendata_properties``   the ten open-data properties: score and detail,
+                          texts in the request's language
 
 The rules are in :mod:`.playbook`; this module gathers their inputs from CKAN
 once per call (licences, holidays, the latest link checks of every dataset
@@ -26,7 +27,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th import context
+from ckanext.opendata_th import context, localize
 from ckanext.opendata_th.model import LinkCheck
 from ckanext.opendata_th.playbook import frequency, properties
 from ckanext.opendata_th.playbook.dates import BANGKOK
@@ -122,7 +123,7 @@ def _annotate(pkg_dict: dict[str, Any], facts: Facts) -> None:
     checks = properties.ExternalChecks(url_status=facts.link_checks.get(pkg_dict.get("id") or ""))
     pkg_dict["opendata_properties"] = properties.evaluate(
         pkg_dict, now=facts.now, checks=checks, open_license_ids=facts.open_license_ids,
-        holidays=facts.holidays, zone=facts.zone).as_dict()
+        holidays=facts.holidays, zone=facts.zone).as_dict(render=localize.text)
 
 
 def for_index(doc: dict[str, Any]) -> dict[str, Any]:

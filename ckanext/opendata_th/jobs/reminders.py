@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th import emails
+from ckanext.opendata_th import emails, localize
 from ckanext.opendata_th.jobs.datasets import search_datasets
 from ckanext.opendata_th.model import Reminder
 from ckanext.opendata_th.playbook import dates, frequency
@@ -44,22 +44,22 @@ def format_due(due_iso: str, lang: str) -> str:
     return dates.format_datetime_en(moment) if has_time else dates.format_date_en(moment)
 
 
-def message(dataset: dict[str, Any]) -> tuple[str, str]:
-    """The reminder's subject and body, Thai first, then English."""
+def message(dataset: dict[str, Any], lang: str | None = None) -> tuple[str, str]:
+    """The reminder's subject and body in ``lang``, by default the portal's
+    language (Thai): the maintainer's own language is not known."""
     url = tk.url_for("dataset.read", id=dataset["name"], _external=True)
 
     def extra_vars(lang: str) -> dict[str, Any]:
         return {
             "dataset": dataset,
             "maintainer": dataset.get("maintainer"),
-            "frequency": frequency.describe(dataset.get("update_frequency_unit"),
-                                            dataset.get("update_frequency_interval"),
-                                            "th" if lang == "th" else "en"),
+            "frequency": localize.text(frequency.describe_message(
+                dataset.get("update_frequency_unit"), dataset.get("update_frequency_interval")), lang),
             "due": format_due(dataset["opendata_due_date"], lang),
             "url": url,
         }
 
-    return emails.bilingual(SUBJECT_TEMPLATE, BODY_TEMPLATE, extra_vars)
+    return emails.compose(SUBJECT_TEMPLATE, BODY_TEMPLATE, extra_vars, lang)
 
 
 def send_reminders(org: str | None = None) -> dict[str, list[str]]:

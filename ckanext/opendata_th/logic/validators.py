@@ -1,7 +1,8 @@
 """Validators registered by the ``opendata_th`` plugin (IValidators).
 
-Error messages carry Thai and English together, so an API client, a Thai
-publisher and an English-speaking sysadmin all read the same clear text.
+Error messages come in the request's language (see :mod:`..localize`): Thai
+on Thai pages and for API clients by default, English on ``/en/`` pages and
+API calls.
 
 The ``opendata_th_*`` validators serve the national dataset schema
 (schemas/dataset.yaml); the rules themselves live in
@@ -15,8 +16,9 @@ from typing import Any, Callable, NoReturn
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opendata_th import localize
 from ckanext.opendata_th.playbook import disclosure, national_schema
-from ckanext.opendata_th.playbook.messages import bilingual
+from ckanext.opendata_th.playbook.messages import N_, Message
 from ckanext.opendata_th.playbook.national_schema import SchemaError
 from ckanext.opendata_th.playbook.vocabulary import CATEGORY_FIELD, CLASSIFICATION_FIELD
 
@@ -47,10 +49,9 @@ Key = tuple[Any, ...]
 def tag_name_validator(value: Any, context: dict[str, Any]) -> Any:
     """CKAN's tag rule (letters, digits, space, - _ .) with Thai letters allowed."""
     if not _TAG.match(value):
-        raise tk.Invalid(bilingual(
-            f'แท็ก "{value}" ใช้ได้เฉพาะตัวอักษร ตัวเลข ช่องว่าง และเครื่องหมาย - _ .',
-            f'Tag "{value}" can only contain letters, digits, spaces, '
-            f'hyphens ("-"), underscores ("_") or dots (".")'))
+        raise tk.Invalid(localize.text(Message(
+            N_('Tag “{tag}” can only contain letters, digits, spaces, '
+               'hyphens (-), underscores (_) or dots (.)'), tag=value)))
     return value
 
 
@@ -67,7 +68,7 @@ def _value(data: dict[Key, Any], key: Key) -> Any:
 
 
 def _fail(key: Key, errors: dict[Key, list[str]], error: SchemaError) -> NoReturn:
-    errors[key].append(bilingual(error.message_th, error.message_en))
+    errors[key].append(localize.text(error.message))
     raise tk.StopOnError
 
 
@@ -157,14 +158,13 @@ def opendata_th_interval(key: Key, data: dict[Key, Any], errors: dict[Key, list[
 
 def opendata_th_email(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
                       context: dict[str, Any]) -> None:
-    """CKAN's email rule with a bilingual message."""
+    """CKAN's email rule, with a message that names the field."""
     try:
         tk.get_validator("email_validator")(data[key], context)
     except tk.Invalid:
         field = _field(key)
-        _fail(key, errors, SchemaError(
-            f"{field.label_th} “{data[key]}” ไม่ใช่อีเมลที่ถูกต้อง",
-            f"{field.label_en} “{data[key]}” is not a valid email address"))
+        _fail(key, errors, SchemaError(Message(
+            N_("{field} “{value}” is not a valid email address"), field=field.label, value=data[key])))
 
 
 def opendata_th_dataset_name(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
@@ -183,7 +183,7 @@ def opendata_th_tag_string(key: Key, data: dict[Key, Any], errors: dict[Key, lis
     tags = national_schema.selected(value.split(",") if isinstance(value, str) else value)
     given = [k for k in data if len(k) == 3 and k[0] == "tags"]
     if not tags and not any(k[-1] == "name" and not national_schema.is_empty(_value(data, k)) for k in given):
-        _fail(key, errors, SchemaError("กรุณาระบุคำสำคัญอย่างน้อยหนึ่งคำ", "At least one tag is required"))
+        _fail(key, errors, SchemaError(Message(N_("At least one tag is required"))))
     first = max((int(k[1]) for k in given), default=-1) + 1
     for number, tag in enumerate(tags, start=first):
         data[("tags", number, "name")] = tag
@@ -226,4 +226,4 @@ def opendata_th_public_disclosure(key: Key, data: dict[Key, Any], errors: dict[K
         _value(data, (CATEGORY_FIELD,)),
         _value(data, (CLASSIFICATION_FIELD,)))
     if refusal is not None:
-        errors.setdefault(("private",), []).append(str(refusal))
+        errors.setdefault(("private",), []).append(localize.text(refusal))

@@ -10,14 +10,9 @@ public"); the CKAN glue that applies it lives in ``logic/validators.py`` and
 """
 from __future__ import annotations
 
-from ckanext.opendata_th.playbook.messages import Bilingual
+from ckanext.opendata_th.playbook.messages import N_, Message
 from ckanext.opendata_th.playbook.national_schema import FIELDS
 from ckanext.opendata_th.playbook.vocabulary import CATEGORY_FIELD, CLASSIFICATION_FIELD, OPEN, PUBLIC
-
-_FIELD_LABELS = {
-    CATEGORY_FIELD: ("หมวดหมู่ข้อมูล", "data category"),
-    CLASSIFICATION_FIELD: ("ระดับชั้นข้อมูล", "data classification"),
-}
 
 
 def _value(value: object) -> str:
@@ -30,32 +25,29 @@ def may_be_public(category: object, classification: object) -> bool:
     return _value(category) == PUBLIC and _value(classification) == OPEN
 
 
-def _described(field: str, value: object) -> Bilingual:
-    """A dataset's category or classification for a message, e.g.
-    ``มีหมวดหมู่ข้อมูล “ข้อมูลส่วนบุคคล”`` / ``data category “ข้อมูลส่วนบุคคล” (Personal)``."""
-    label_th, label_en = _FIELD_LABELS[field]
+def _described(field: str, value: object) -> Message:
+    """A dataset's category or classification for a message, e.g. "the data
+    category “ข้อมูลส่วนบุคคล” (Personal)", or that none is given."""
     text = _value(value)
+    if field == CATEGORY_FIELD:
+        if not text:
+            return Message(N_("no data category"))
+        return Message(N_("the data category {category}"),
+                       category=FIELDS["dataset"][field].quoted_choice(text))
     if not text:
-        return Bilingual(f"ไม่ได้ระบุ{label_th}", f"no {label_en}")
-    choice_en = FIELDS["dataset"][field].choice_labels_en.get(text)
-    return Bilingual(f"มี{label_th} “{text}”",
-                     f"{label_en} “{text}” ({choice_en})" if choice_en else f"{label_en} “{text}”")
+        return Message(N_("no data classification"))
+    return Message(N_("the data classification {classification}"),
+                   classification=FIELDS["dataset"][field].quoted_choice(text))
 
 
-def public_refusal(category: object, classification: object) -> Bilingual | None:
+def public_refusal(category: object, classification: object) -> Message | None:
     """Why a dataset of this data_category and data_classification cannot be
     public, or None when it may be."""
     if may_be_public(category, classification):
         return None
-    cat = _described(CATEGORY_FIELD, category)
-    level = _described(CLASSIFICATION_FIELD, classification)
-    public_en = FIELDS["dataset"][CATEGORY_FIELD].choice_labels_en[PUBLIC]
-    open_en = FIELDS["dataset"][CLASSIFICATION_FIELD].choice_labels_en[OPEN]
-    return Bilingual(
-        f"ชุดข้อมูลที่{cat.th} และ{level.th} เผยแพร่เป็นสาธารณะไม่ได้ "
-        f"เฉพาะ{PUBLIC}ที่มีระดับชั้นข้อมูล “{OPEN}” เท่านั้นที่เผยแพร่เป็นสาธารณะได้ "
-        f"กรุณาเก็บชุดข้อมูลนี้เป็นแบบส่วนตัว (Private)",
-        f"A dataset with {cat.en} and {level.en} cannot be public: only "
-        f"{public_en.lower()} data ({PUBLIC}) classified as {open_en.lower()} ({OPEN}) may be "
-        f"public. Keep the dataset private.",
-    )
+    return Message(
+        N_("A dataset with {category} and {classification} cannot be public: only "
+           "public data ({public}) classified as “{open}” may be public. Keep the dataset private."),
+        category=_described(CATEGORY_FIELD, category),
+        classification=_described(CLASSIFICATION_FIELD, classification),
+        public=PUBLIC, open=OPEN)

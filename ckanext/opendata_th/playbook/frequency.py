@@ -30,7 +30,7 @@ from ckanext.opendata_th.playbook.dates import (
     parse_iso_datetime,
     to_local_naive,
 )
-from ckanext.opendata_th.playbook.messages import Bilingual, BilingualError
+from ckanext.opendata_th.playbook.messages import N_, Label, Message, MessageError
 from ckanext.opendata_th.playbook.vocabulary import OTHER
 
 UNKNOWN = "ไม่ทราบ"
@@ -94,8 +94,8 @@ _EN_PLURALS = {
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
-class FrequencyError(BilingualError):
-    """Bad frequency input, with a Thai and an English message."""
+class FrequencyError(MessageError):
+    """Bad frequency input, and why."""
 
 
 def parse_interval(value: object) -> int:
@@ -112,15 +112,12 @@ def parse_interval(value: object) -> int:
     elif text is not None and _INTEGER.fullmatch(text):
         number = int(text)
     else:
-        raise FrequencyError(
-            f"ค่าความถี่ของการปรับปรุงข้อมูลต้องเป็นจำนวนเต็ม (ได้รับ “{value}”)",
-            f"The update frequency interval must be a whole number (got {value!r})",
-        )
+        raise FrequencyError(Message(
+            N_("The update frequency interval must be a whole number (you gave “{value}”)"),
+            value=value))
     if number < 1:
-        raise FrequencyError(
-            f"ค่าความถี่ของการปรับปรุงข้อมูลต้องมากกว่าหรือเท่ากับ 1 (ได้รับ {number})",
-            f"The update frequency interval must be 1 or more (got {number})",
-        )
+        raise FrequencyError(Message(
+            N_("The update frequency interval must be 1 or more (you gave {number})"), number=number))
     return number
 
 
@@ -131,10 +128,7 @@ def parse_unit(value: object) -> str:
         return UNKNOWN
     if isinstance(value, str) and value.strip() in UNITS:
         return value.strip()
-    raise FrequencyError(
-        f"หน่วยความถี่ของการปรับปรุงข้อมูลไม่ถูกต้อง (ได้รับ “{value}”)",
-        f"Unknown update frequency unit (got {value!r})",
-    )
+    raise FrequencyError(Message(N_("Unknown update frequency unit “{value}”"), value=value))
 
 
 def add_months(moment: dt.datetime, months: int) -> dt.datetime:
@@ -194,10 +188,9 @@ def next_due(
         else:
             due = start + _FIXED_STEP[unit] * count
     except (OverflowError, ValueError):
-        raise FrequencyError(
-            f"ค่าความถี่ของการปรับปรุงข้อมูลมากเกินไป ({count} {unit})",
-            f"The update frequency interval is too large ({count} {UNIT_LABELS_EN[unit]})",
-        ) from None
+        raise FrequencyError(Message(
+            N_("The update frequency interval is too large ({count} {unit})"),
+            count=count, unit=unit_label(unit, plural=True))) from None
     if update_time is not None and unit in (DAY, WORKING_DAY):
         due = dt.datetime.combine(due.date(), update_time.replace(tzinfo=None))
     return due
@@ -215,6 +208,23 @@ def describe(unit: str | None, interval: int | str | None = 1, lang: Literal["th
     if count == 1:
         return f"every {UNIT_LABELS_EN[unit]}"
     return f"every {count} {_EN_PLURALS[unit]}"
+
+
+def unit_label(unit: str, *, plural: bool = False) -> Label:
+    """A unit as people read it: the stored Thai value, and its English name."""
+    english = _EN_PLURALS.get(unit, UNIT_LABELS_EN[unit]) if plural else UNIT_LABELS_EN[unit]
+    return Label(unit, english)
+
+
+def describe_message(unit: str | None, interval: int | str | None = 1) -> Message:
+    """:func:`describe` as a :class:`Message` ("every 2 months", "ทุก 2 เดือน")."""
+    unit = parse_unit(unit)
+    count = parse_interval(interval)
+    if unit in NO_DUE_UNITS or unit == REAL_TIME:
+        return Message("{unit}", unit=unit_label(unit))  # the unit alone: nothing to translate
+    if count == 1:
+        return Message(N_("every {unit}"), unit=unit_label(unit))
+    return Message(N_("every {count} {units}"), count=count, units=unit_label(unit, plural=True))
 
 
 def parse_update_time(value: object) -> dt.time | None:
@@ -301,10 +311,10 @@ FILE = "file"
 """The latest change of a resource's file or link (CKAN's ``last_modified``)."""
 METADATA = "metadata"
 """The dataset's last metadata change, used only when there is nothing else."""
-LAST_UPDATE_SOURCES: dict[str, Bilingual] = {
-    DECLARED: Bilingual("ตามวันที่ที่ผู้เผยแพร่ระบุ", "as declared by the publisher"),
-    FILE: Bilingual("จากไฟล์ที่อัปโหลดหรือแก้ไขล่าสุด", "from the latest file upload or link change"),
-    METADATA: Bilingual("จากการแก้ไขคำอธิบายชุดข้อมูลล่าสุด", "from the latest change of the metadata"),
+LAST_UPDATE_SOURCES: dict[str, Message] = {
+    DECLARED: Message(N_("as declared by the publisher")),
+    FILE: Message(N_("from the latest file upload or link change")),
+    METADATA: Message(N_("from the latest change of the metadata")),
 }
 
 

@@ -7,7 +7,8 @@ module adds what the YAML cannot say: a field applies only to its data types,
 ``<field>_other`` is required when its field's choice is "other" (อื่นๆ), an
 expected update time is required for daily or shorter frequencies, which
 classification levels each governance category allows, and how to read BE
-years, dates and times. Errors carry Thai and English.
+years, dates and times. Errors are :class:`.messages.Message`\s that the glue
+shows in the reader's language.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from ckanext.opendata_th.playbook.dates import BE_OFFSET, THAI_DIGITS
-from ckanext.opendata_th.playbook.messages import BilingualError
+from ckanext.opendata_th.playbook.messages import N_, Label, Message, MessageError
 from ckanext.opendata_th.playbook.frequency import (
     DAILY_OR_SHORTER,
     UNIT_LABELS_EN,
@@ -67,8 +68,8 @@ _TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])(?:[:.][0-5][0-9])?(?:\s
 _DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?")
 
 
-class SchemaError(BilingualError):
-    """A value the schema does not accept, with a Thai and an English message."""
+class SchemaError(MessageError):
+    """A value the schema does not accept, and why."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,17 @@ class Field:
     choices: tuple[str, ...]
     choice_labels_en: Mapping[str, str]
     multiple: bool
+
+    @property
+    def label(self) -> Label:
+        return Label(self.label_th, self.label_en)
+
+    def quoted_choice(self, value: str) -> Label:
+        """A choice quoted as people read it: its stored (Thai) value, and in
+        English that value followed by its English label."""
+        english = self.choice_labels_en.get(value)
+        shown = f"“{value}”"
+        return Label(shown, f"{shown} ({english})" if english and english != value else shown)
 
 
 def _labels(text: object) -> tuple[str, str]:
@@ -169,35 +181,40 @@ def missing_value_error(field: Field, data_type: object, values: Mapping[str, ob
     if not applies(field, data_type):
         return None
     if field.required:
-        return SchemaError(f"กรุณาระบุ{field.label_th}", f"{field.label_en} is required")
+        return SchemaError(Message(N_("{field} is required"), field=field.label))
     parent = _other_parent(field)
     if parent is not None:
         other = OTHER_DATA_TYPE if parent.name == "data_type" else OTHER
         if other in selected(values.get(parent.name)):
-            return SchemaError(
-                f"กรุณาระบุ{field.label_th} เมื่อเลือก “{other}” ใน{parent.label_th}",
-                f"{field.label_en} is required when {parent.label_en} is “{other}” (other)",
-            )
+            return SchemaError(Message(
+                N_("{field} is required when {parent} is {other}"),
+                field=field.label, parent=parent.label, other=Label(f"“{other}”", f"“{other}” (other)")))
     unit = values.get(UPDATE_UNIT_FIELD)
     if field.name == UPDATE_TIME_FIELD and isinstance(unit, str) and unit.strip() in DAILY_OR_SHORTER:
         unit = unit.strip()
-        return SchemaError(
-            f"กรุณาระบุ{field.label_th} (ชั่วโมง:นาที) เมื่อหน่วยความถี่ของการปรับปรุงข้อมูลเป็น “{unit}”",
-            f"{field.label_en} (HH:MM) is required when the update frequency unit is “{unit}” "
-            f"({UNIT_LABELS_EN[unit]})",
-        )
+        return SchemaError(Message(
+            N_("{field} (HH:MM) is required when the update frequency unit is {unit}"),
+            field=field.label, unit=Label(f"“{unit}”", f"“{unit}” ({UNIT_LABELS_EN[unit]})")))
     return None
 
 
+def _quoted(values: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(f"“{value}”" for value in values)
+
+
 def _choice_error(field: Field, values: list[str]) -> SchemaError:
-    quoted = ", ".join(f"“{value}”" for value in values)
-    th = f"{quoted} ไม่ใช่ตัวเลือกของ{field.label_th}"
-    en = f"{quoted} {'is' if len(values) == 1 else 'are'} not among the choices of {field.label_en}"
+    quoted = _quoted(values)
     if len(field.choices) <= _SHORT_CHOICE_LIST:
-        listed = ", ".join(f"“{choice}”" for choice in field.choices)
-        th += f" (เลือกได้: {listed})"
-        en += f" (choose from: {listed})"
-    return SchemaError(th, en)
+        if len(values) == 1:
+            msgid = N_("{values} is not among the choices of {field} (choose from: {choices})")
+        else:
+            msgid = N_("{values} are not among the choices of {field} (choose from: {choices})")
+        return SchemaError(Message(msgid, values=quoted, field=field.label, choices=_quoted(field.choices)))
+    if len(values) == 1:
+        msgid = N_("{values} is not among the choices of {field}")
+    else:
+        msgid = N_("{values} are not among the choices of {field}")
+    return SchemaError(Message(msgid, values=quoted, field=field.label))
 
 
 def check_choice(field: Field, value: object) -> str:
@@ -212,10 +229,8 @@ def check_choices(field: Field, value: object) -> list[str]:
     """A multi-choice value (a list, a JSON list or one string) as the list of
     chosen values in the schema's order, duplicates removed."""
     if not isinstance(value, (str, list, tuple)):
-        raise SchemaError(
-            f"{field.label_th}ต้องเป็นรายการของตัวเลือก (ได้รับ “{value}”)",
-            f"{field.label_en} must be a list of choices (got “{value}”)",
-        )
+        raise SchemaError(Message(N_("{field} must be a list of choices (you gave “{value}”)"),
+                                  field=field.label, value=value))
     chosen = selected(value)
     unknown = [item for item in chosen if item not in field.choices]
     if unknown:
@@ -231,13 +246,13 @@ def check_classification(category: object, classification: str) -> None:
     allowed = CLASSIFICATIONS[category]
     if classification in allowed:
         return
-    labels_en = FIELDS["dataset"]["data_classification"].choice_labels_en
-    category_en = FIELDS["dataset"]["data_category"].choice_labels_en[category]
-    raise SchemaError(
-        f"{category} กำหนดระดับชั้นข้อมูลได้เฉพาะ {', '.join(allowed)} (ได้รับ “{classification}”)",
-        f"The data category {category} ({category_en}) allows only the classification "
-        f"{', '.join(f'{level} ({labels_en[level]})' for level in allowed)} (got “{classification}”)",
-    )
+    levels = FIELDS["dataset"]["data_classification"]
+    raise SchemaError(Message(
+        N_("The data category {category} allows only the classification {allowed} "
+           "(you chose “{classification}”)"),
+        category=FIELDS["dataset"]["data_category"].quoted_choice(category),
+        allowed=[levels.quoted_choice(level) for level in allowed],
+        classification=classification))
 
 
 def default_accessible_condition(category: object, condition: object) -> object:
@@ -251,15 +266,17 @@ def parse_be_year(field: Field, value: object) -> str:
     text = "" if isinstance(value, bool) else str(value).strip().translate(THAI_DIGITS)
     if _BE_YEAR.fullmatch(text) and BE_YEAR_MIN <= int(text) <= BE_YEAR_MAX:
         return text
-    th = (f"{field.label_th}ต้องเป็นปี พ.ศ. 4 หลัก ระหว่าง {BE_YEAR_MIN} ถึง {BE_YEAR_MAX} "
-          f"เช่น 2568 (ได้รับ “{value}”)")
-    en = (f"{field.label_en} must be a 4-digit Buddhist Era year between {BE_YEAR_MIN} and "
-          f"{BE_YEAR_MAX}, e.g. 2568 (got “{value}”)")
     # a Common Era year whose Buddhist Era year would be accepted: say which
     if _BE_YEAR.fullmatch(text) and BE_YEAR_MIN <= int(text) + BE_OFFSET <= BE_YEAR_MAX:
-        th += f" ค.ศ. {text} คือ พ.ศ. {int(text) + BE_OFFSET}"
-        en += f"; {text} CE is {int(text) + BE_OFFSET} BE"
-    raise SchemaError(th, en)
+        raise SchemaError(Message(
+            N_("{field} must be a 4-digit Buddhist Era year between {min} and {max}, e.g. 2568 "
+               "(you gave “{value}”); {ce} CE is {be} BE"),
+            field=field.label, min=BE_YEAR_MIN, max=BE_YEAR_MAX, value=value,
+            ce=text, be=int(text) + BE_OFFSET))
+    raise SchemaError(Message(
+        N_("{field} must be a 4-digit Buddhist Era year between {min} and {max}, e.g. 2568 "
+           "(you gave “{value}”)"),
+        field=field.label, min=BE_YEAR_MIN, max=BE_YEAR_MAX, value=value))
 
 
 def parse_date(field: Field, value: object) -> str:
@@ -275,17 +292,13 @@ def parse_date(field: Field, value: object) -> str:
         except ValueError:
             day = None
     if day is None:
-        raise SchemaError(
-            f"{field.label_th}ต้องเป็นวันที่แบบ ปี ค.ศ.-เดือน-วัน เช่น 2025-01-31 (ได้รับ “{value}”)",
-            f"{field.label_en} must be a date as YYYY-MM-DD, e.g. 2025-01-31 (got “{value}”)",
-        )
+        raise SchemaError(Message(
+            N_("{field} must be a date as YYYY-MM-DD, e.g. 2025-01-31 (you gave “{value}”)"),
+            field=field.label, value=value))
     if day.year >= BE_YEAR_MIN:
-        raise SchemaError(
-            f"{field.label_th}ต้องใช้ปีคริสต์ศักราช ไม่ใช่พุทธศักราช: "
-            f"ปี {day.year} คือ ค.ศ. {day.year - BE_OFFSET}",
-            f"{field.label_en} must use the Common Era year, not the Buddhist Era: "
-            f"{day.year} BE is {day.year - BE_OFFSET}",
-        )
+        raise SchemaError(Message(
+            N_("{field} must use the Common Era year, not the Buddhist Era: {be} BE is {ce} CE"),
+            field=field.label, be=day.year, ce=day.year - BE_OFFSET))
     return day.isoformat()
 
 
@@ -293,10 +306,9 @@ def parse_time_of_day(field: Field, value: object) -> str:
     """A time of day as ``HH:MM`` ("9.30 น.", "๐๙:๓๐" and "09:30:00" -> "09:30")."""
     match = _TIME.fullmatch(value.strip().translate(THAI_DIGITS)) if isinstance(value, str) else None
     if match is None:
-        raise SchemaError(
-            f"{field.label_th}ต้องเป็นเวลาแบบ ชั่วโมง:นาที เช่น 09:30 (ได้รับ “{value}”)",
-            f"{field.label_en} must be a time of day as HH:MM, e.g. 09:30 (got “{value}”)",
-        )
+        raise SchemaError(Message(
+            N_("{field} must be a time of day as HH:MM, e.g. 09:30 (you gave “{value}”)"),
+            field=field.label, value=value))
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
@@ -306,15 +318,13 @@ def parse_interval(value: object) -> str:
     try:
         return str(_parse_interval(value))
     except FrequencyError as error:
-        raise SchemaError(error.message_th, error.message_en) from None
+        raise SchemaError(error.message) from None
 
 
 def check_dataset_name(value: str) -> str:
     """The dataset's URL name fits the national catalogs (at most 70 characters)."""
     if len(value) > NAME_MAX_LENGTH:
-        raise SchemaError(
-            f"URL ของชุดข้อมูลยาวได้ไม่เกิน {NAME_MAX_LENGTH} ตัวอักษร (ยาว {len(value)} ตัวอักษร)",
-            f"The dataset URL name can be at most {NAME_MAX_LENGTH} characters long "
-            f"(it is {len(value)})",
-        )
+        raise SchemaError(Message(
+            N_("The dataset URL name can be at most {max} characters long (it is {length})"),
+            max=NAME_MAX_LENGTH, length=len(value)))
     return value

@@ -43,7 +43,10 @@ def test_monthly_dataset_updated_long_ago_is_overdue(org, sysadmin):
     assert shown["opendata_last_update"]["source"] == "declared"
     timely = {p["key"]: p for p in shown["opendata_properties"]["properties"]}["timely"]
     assert timely["status"] == "not_met"
-    assert timely["advice"]["th"] and timely["advice"]["en"]
+    # call_action has no request: the portal's language, Thai
+    assert timely["advice"]["text"].startswith("ปรับปรุงข้อมูลและวันที่ปรับปรุงข้อมูลล่าสุด")
+    assert timely["advice"]["id"].startswith("Update the data and its last update date")
+    assert timely["advice_for"] == "publisher"
 
 
 def test_recent_dataset_is_on_schedule_and_never_updated_has_no_due_date(org, sysadmin):
@@ -127,7 +130,11 @@ def test_pdf_only_dataset_is_not_machine_readable_with_advice(org, sysadmin):
     result = call_action("opendata_th_properties_show", id=created["id"])
     machine = {p["key"]: p for p in result["properties"]}["machine_readable"]
     assert machine["status"] == "not_met"
-    assert "CSV" in machine["advice"]["en"]
+    assert machine["advice"]["id"].startswith("Convert these resources to a machine-readable format")
+    assert machine["advice"]["text"].startswith("แปลงทรัพยากรเหล่านี้เป็นรูปแบบที่เครื่องอ่านได้")
+    assert machine["evidence"] == [{"id": "“{name}” is {format}, which is not machine-readable",
+                                    "params": {"name": "รายงาน", "format": "PDF"},
+                                    "text": "“รายงาน” อยู่ในรูปแบบ PDF ซึ่งเครื่องอ่านไม่ได้"}]
 
 
 def test_dataset_page_shows_the_panel_in_thai(org, sysadmin, app):
@@ -141,7 +148,7 @@ def test_dataset_page_shows_the_panel_in_thai(org, sysadmin, app):
     assert "เลยกำหนดปรับปรุง" in body
     assert "เครื่องอ่านได้" in body
     english = app.get("/en/dataset/shown").body
-    assert "Ten properties of open data" in english and "Machine-readable" in english
+    assert "Ten properties of open data" in english and "Machine readability" in english
     assert "15 Jan 2026" in english
 
 
@@ -275,7 +282,7 @@ def test_dataset_page_shows_one_last_update_in_bangkok_time(org, sysadmin, app):
 
     public = app.get("/dataset/one-date").body
     assert public.count("21 พ.ย. 2569 03:30 น.") >= 2  # the panel and the metadata table
-    assert "จากไฟล์ที่อัปโหลดหรือแก้ไขล่าสุด" in public
+    assert "จากไฟล์ที่อัปโหลดหรือลิงก์ที่แก้ไขล่าสุด" in public
     for other in ("20 พ.ย. 2569", "20:30 น."):
         assert other not in public  # no UTC date or clock time
     # the declared date appears only where the page says it is older than the upload

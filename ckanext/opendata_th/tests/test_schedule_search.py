@@ -134,7 +134,8 @@ def test_a_register_that_changes_openness_changes_license_free(create_dataset, l
     common = properties_of(call_action("package_show", id="common"))["license_free"]
     own = properties_of(call_action("package_show", id="own-licence"))["license_free"]
     assert (common["status"], own["status"]) == ("not_met", "met")
-    assert common["evidence"][0]["en"] == "Open Data Common is not a recognised open licence"
+    assert common["evidence"][0]["id"] == "{licence} is not a recognised open licence"
+    assert common["evidence"][0]["text"] == "Open Data Common ไม่อยู่ในรายการสัญญาอนุญาตแบบเปิด"
     # the index and the properties action agree
     assert names(fq="opendata_unmet:license_free") == ["common"]
     statuses = {p["key"]: p["status"] for p in call_action(

@@ -18,6 +18,7 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 from ckan.views.group import BulkProcessView
 
+from ckanext.opendata_th import localize
 from ckanext.opendata_th.views.csrf import protect_from_csrf
 
 disclosure = Blueprint("opendata_th_disclosure", __name__)
@@ -38,7 +39,6 @@ def _refusal_message(error: tk.ValidationError) -> str:
     refusals = getattr(error, "refusals", None)
     if not refusals:  # another validation error: CKAN's summary of it
         return "; ".join(f"{field}: {message}" for field, message in error.error_summary.items())
-    lang = tk.h.lang()
-    datasets = "; ".join(f"“{r.title}” ({r.name}): {r.reason.in_language(lang)}" for r in refusals)
+    datasets = "; ".join(f"“{r.title}” ({r.name}): {localize.text(r.reason)}" for r in refusals)
     return tk._("No dataset was made public, because these datasets must stay private: "
                 "{datasets}").format(datasets=datasets)

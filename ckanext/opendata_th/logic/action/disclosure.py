@@ -20,8 +20,9 @@ from typing import Any, Callable
 import ckan.model
 import ckan.plugins.toolkit as tk
 
+from ckanext.opendata_th import localize
 from ckanext.opendata_th.playbook import disclosure
-from ckanext.opendata_th.playbook.messages import Bilingual
+from ckanext.opendata_th.playbook.messages import Message
 from ckanext.opendata_th.playbook.vocabulary import CATEGORY_FIELD, CLASSIFICATION_FIELD
 
 
@@ -32,7 +33,7 @@ class Refusal:
     id: str
     name: str
     title: str
-    reason: Bilingual
+    reason: Message
 
 
 class PublicRefused(tk.ValidationError):
@@ -41,7 +42,7 @@ class PublicRefused(tk.ValidationError):
 
     def __init__(self, refusals: list[Refusal]) -> None:
         self.refusals = refusals
-        super().__init__({"datasets": [f"{r.name}: {r.reason}" for r in refusals]})
+        super().__init__({"datasets": [f"{r.name}: {localize.text(r.reason)}" for r in refusals]})
 
 
 def _dataset_ids(data_dict: dict[str, Any]) -> list[str]:
@@ -83,8 +84,8 @@ def bulk_update_public(up_func: Callable[..., Any], context: dict[str, Any],
     whole, changing nothing, when any dataset of the request is not public
     data (ข้อมูลสาธารณะ) classified as open (เปิดเผย).
 
-    :raises ValidationError: ``{"datasets": ["<name>: <reason in Thai /
-        English>", ...]}`` (HTTP 409)
+    :raises ValidationError: ``{"datasets": ["<name>: <reason>", ...]}``
+        (HTTP 409), in the request's language
     """
     tk.check_access("bulk_update_public", context, data_dict)
     refusals = public_refusals(context, data_dict)
@@ -100,7 +101,8 @@ def resource_delete(up_func: Callable[..., Any], context: dict[str, Any],
     dataset is public but may not be (a dataset made public before this rule):
     it has to be made private first.
 
-    :raises ValidationError: ``{"private": ["<reason in Thai / English>"]}`` (HTTP 409)
+    :raises ValidationError: ``{"private": ["<reason>"]}`` (HTTP 409), in the
+        request's language
     """
     model = context.get("model") or ckan.model
     resource = model.Resource.get(str(tk.get_or_bust(data_dict, "id")))
@@ -110,5 +112,5 @@ def resource_delete(up_func: Callable[..., Any], context: dict[str, Any],
         reason = disclosure.public_refusal(
             package.extras.get(CATEGORY_FIELD), package.extras.get(CLASSIFICATION_FIELD))
         if reason is not None:
-            raise tk.ValidationError({"private": [str(reason)]})
+            raise tk.ValidationError({"private": [localize.text(reason)]})
     return up_func(context, data_dict)

@@ -5,6 +5,7 @@ import pytest
 
 from ckanext.opendata_th.playbook import frequency as f
 from ckanext.opendata_th.playbook.frequency import FrequencyError, next_due
+from ckanext.opendata_th.tests.playbook.catalog import en, th
 
 D = dt.datetime
 
@@ -40,22 +41,24 @@ def test_parse_interval_accepts_positive_whole_numbers(value, expected):
 
 
 @pytest.mark.parametrize("value", ["abc", "1.5", "2.0", "1,000", "๒ ปี", "two", 1.5, True, [1]])
-def test_parse_interval_rejects_non_integers_bilingually(value):
+def test_parse_interval_rejects_non_integers(value):
     with pytest.raises(FrequencyError) as info:
         f.parse_interval(value)
     error = info.value
     assert isinstance(error, ValueError)
-    assert "จำนวนเต็ม" in error.message_th
-    assert "whole number" in error.message_en
-    assert str(error) == f"{error.message_th} / {error.message_en}"
+    assert "จำนวนเต็ม" in th(error)
+    assert "whole number" in en(error)
+    assert error.message.msgid == "The update frequency interval must be a whole number (you gave “{value}”)"
+    assert error.message.params == {"value": value}
+    assert str(error) == en(error)
 
 
 @pytest.mark.parametrize("value, shown", [("0", "0"), (0, "0"), ("-3", "-3"), (-1, "-1"), ("๐", "0")])
-def test_parse_interval_rejects_zero_and_negatives_bilingually(value, shown):
+def test_parse_interval_rejects_zero_and_negatives(value, shown):
     with pytest.raises(FrequencyError) as info:
         f.parse_interval(value)
-    assert info.value.message_th == f"ค่าความถี่ของการปรับปรุงข้อมูลต้องมากกว่าหรือเท่ากับ 1 (ได้รับ {shown})"
-    assert info.value.message_en == f"The update frequency interval must be 1 or more (got {shown})"
+    assert th(info.value) == f"ค่าความถี่ของการปรับปรุงข้อมูลต้องมีค่าตั้งแต่ 1 ขึ้นไป (ค่าที่ระบุ: {shown})"
+    assert en(info.value) == f"The update frequency interval must be 1 or more (you gave {shown})"
 
 
 def test_parse_unit_defaults_blank_to_unknown_and_rejects_other_values():
@@ -64,7 +67,7 @@ def test_parse_unit_defaults_blank_to_unknown_and_rejects_other_values():
     assert f.parse_unit(" เดือน ") == "เดือน"
     with pytest.raises(FrequencyError) as info:
         f.parse_unit("monthly")
-    assert "monthly" in info.value.message_th and "monthly" in info.value.message_en
+    assert "monthly" in th(info.value) and "monthly" in en(info.value)
 
 
 # --- next_due: every unit ---------------------------------------------------
@@ -121,7 +124,7 @@ def test_next_due_rejects_bad_units_and_intervals():
         next_due(D(2026, 1, 1), "เดือน", "0")
     with pytest.raises(FrequencyError) as info:
         next_due(D(2026, 1, 1), "ปี", 100_000)
-    assert "too large" in info.value.message_en
+    assert "too large" in en(info.value)
     with pytest.raises(TypeError):
         next_due("yesterday", "เดือน", 1)
 
@@ -375,11 +378,11 @@ def test_a_bad_last_update_is_named_in_the_type_error():
 def test_too_large_intervals_are_refused_in_both_languages():
     with pytest.raises(FrequencyError) as info:
         next_due(D(2026, 1, 1), "ปี", 100_000)
-    assert info.value.message_th == "ค่าความถี่ของการปรับปรุงข้อมูลมากเกินไป (100000 ปี)"
-    assert info.value.message_en == "The update frequency interval is too large (100000 year)"
+    assert th(info.value) == "ค่าความถี่ของการปรับปรุงข้อมูลมากเกินไป (100000 ปี)"
+    assert en(info.value) == "The update frequency interval is too large (100000 years)"
     with pytest.raises(FrequencyError) as info:
         next_due(D(2026, 1, 1), "สัปดาห์", 10**9)
-    assert info.value.message_en == "The update frequency interval is too large (1000000000 week)"
+    assert en(info.value) == "The update frequency interval is too large (1000000000 weeks)"
 
 
 @pytest.mark.parametrize("unit, largest", [
@@ -483,10 +486,11 @@ def test_last_update_uses_the_latest_resource_declared_date_and_skips_non_dicts(
                               "declared_stale": False, "latest_file": None}
 
 
-def test_last_update_sources_are_bilingual():
-    assert f.LAST_UPDATE_SOURCES[f.DECLARED].en == "as declared by the publisher"
-    assert f.LAST_UPDATE_SOURCES[f.FILE].en == "from the latest file upload or link change"
-    assert f.LAST_UPDATE_SOURCES[f.METADATA].en == "from the latest change of the metadata"
+def test_last_update_sources_are_messages():
+    assert en(f.LAST_UPDATE_SOURCES[f.DECLARED]) == "as declared by the publisher"
+    assert en(f.LAST_UPDATE_SOURCES[f.FILE]) == "from the latest file upload or link change"
+    assert en(f.LAST_UPDATE_SOURCES[f.METADATA]) == "from the latest change of the metadata"
+    assert th(f.LAST_UPDATE_SOURCES[f.DECLARED]) == "ตามวันที่ที่ผู้เผยแพร่ระบุ"
     assert f.SCHEDULES == ("overdue", "on_schedule", "no_schedule")
 
 

@@ -12,6 +12,7 @@ from ckanext.opendata_th.playbook.properties import (
     ExternalChecks,
     evaluate,
 )
+from ckanext.opendata_th.tests.playbook.catalog import en, th
 
 NOW = dt.datetime(2026, 11, 24, 12, 0)
 ALL_GOOD = ExternalChecks(url_status={"r2": True}, national_portal_identical=True)
@@ -53,7 +54,7 @@ def check(key, dataset=None, checks=ALL_GOOD, now=NOW, **kwargs):
 
 
 def texts(result, lang="en"):
-    return " | ".join(getattr(e, lang) for e in result.evidence)
+    return " | ".join({"th": th, "en": en}[lang](e) for e in result.evidence)
 
 
 # --- the whole assessment ---------------------------------------------------
@@ -70,29 +71,44 @@ def test_a_good_dataset_meets_all_ten_in_order():
     assert all(r.advice == p.NO_ADVICE and r.evidence for r in assessment.results)
 
 
-def test_as_dict_is_json_serializable_and_bilingual():
+def test_as_dict_is_json_serializable_message_ids_and_parameters():
     dataset = make_dataset(license_id="cc-nc", opendata_attest_primary=None)
     data = evaluate(dataset, now=NOW, checks=ALL_GOOD).as_dict()
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
     assert (data["score"], data["total"]) == (8, 10)
     primary = data["properties"][1]
     assert primary["key"] == "primary"
-    assert primary["name_th"] == "เป็นข้อมูลปฐมภูมิ" and primary["name_en"] == "Primary"
+    assert primary["name"] == "Primacy"
     assert primary["status"] == NEEDS_ATTESTATION
-    assert primary["evidence"] == [{"th": "ผู้เผยแพร่ยังไม่ได้ยืนยันว่าเป็นข้อมูลปฐมภูมิ",
-                                    "en": "The publisher has not attested that the data is primary"}]
-    assert primary["advice"]["en"].startswith("Publish the data as collected at the source")
+    assert primary["evidence"] == [{"id": "The publisher has not attested that the data is primary",
+                                    "params": {}}]
+    assert primary["advice"]["id"].startswith("Publish the data as collected at the source")
+    assert primary["advice_for"] == "publisher"
     licence = data["properties"][7]
     assert (licence["key"], licence["status"]) == ("license_free", NOT_MET)
-    assert data["properties"][0]["advice"] == {"th": "", "en": ""}
+    assert licence["evidence"] == [{"id": "The licence {licence} forbids commercial use",
+                                    "params": {"licence": "cc-nc"}}]
+    assert data["properties"][0]["advice"] is None and data["properties"][0]["advice_for"] is None
 
 
 def test_property_names_are_thai_and_english():
-    names = {prop.key: (prop.name_th, prop.name_en) for prop in p.PROPERTIES}
-    assert names["machine_readable"] == ("เครื่องอ่านได้", "Machine-readable")
-    assert names["non_proprietary"] == ("ไม่มีกรรมสิทธิ์", "Non-proprietary")
+    names = {prop.key: (th(prop.name), en(prop.name)) for prop in p.PROPERTIES}
+    assert names["machine_readable"] == ("เครื่องอ่านได้", "Machine readability")
+    assert names["non_proprietary"] == ("ไม่มีกรรมสิทธิ์", "Non-proprietary formats")
     assert names["free_of_charge"] == ("ไม่มีค่าใช้จ่าย", "Free of charge")
     assert len(names) == 10
+
+
+def test_only_a_sysadmin_can_set_up_the_comparison_with_data_go_th():
+    """Not yet assessed until sync is set up: the advice is a sysadmin's to follow."""
+    accessible = evaluate(make_dataset(), now=NOW)["accessible"]
+    assert accessible.status == NEEDS_ATTESTATION
+    assert accessible.advice_for == p.SYSADMIN
+    assert "synchronisation" in en(accessible.advice)
+    differs = evaluate(make_dataset(), now=NOW, checks=ExternalChecks(national_portal_identical=False))
+    assert differs["accessible"].advice_for == p.PUBLISHER
+    assert all(r.advice_for == p.PUBLISHER for r in evaluate(make_dataset(), now=NOW).results
+               if r.key != "accessible")
 
 
 def test_missing_checks_mean_needs_attestation_for_accessible_and_links():
@@ -116,7 +132,7 @@ def test_missing_checks_mean_needs_attestation_for_accessible_and_links():
 def test_attested_properties(key, field, value, status):
     result = check(key, make_dataset(**{field: value}))
     assert result.status == status
-    assert bool(result.advice.en) == (status != MET)
+    assert bool(en(result.advice)) == (status != MET)
 
 
 def test_missing_attestation_field_needs_attestation():
@@ -134,7 +150,7 @@ def test_timely_met_before_the_due_date_with_be_and_ce_evidence():
     assert result.status == MET
     # the upload at 09:00 UTC is 16:00 in Bangkok; a monthly due is a date
     assert texts(result, "th") == (
-        "ความถี่: ทุกเดือน | ปรับปรุงล่าสุด 1 พ.ย. 2569 16:00 น. (จากไฟล์ที่อัปโหลดหรือแก้ไขล่าสุด)"
+        "ความถี่: ทุกเดือน | ปรับปรุงล่าสุด 1 พ.ย. 2569 16:00 น. (จากไฟล์ที่อัปโหลดหรือลิงก์ที่แก้ไขล่าสุด)"
         " | กำหนดปรับปรุงครั้งถัดไป 1 ธ.ค. 2569"
     )
     assert texts(result) == ("Frequency: every month | Last updated 1 Nov 2026 16:00 "
@@ -155,7 +171,7 @@ def test_timely_not_met_when_overdue():
     assert result.status == NOT_MET
     assert "เลยกำหนดปรับปรุงข้อมูลเมื่อ 15 ต.ค. 2569" in texts(result, "th")
     assert "The update was due 15 Oct 2026" in texts(result)
-    assert result.advice.en == "Update the data and its last update date, or correct the frequency to match real updates"
+    assert en(result.advice) == "Update the data and its last update date, or correct the frequency to match real updates"
 
 
 def test_timely_interval_counts():
@@ -215,7 +231,7 @@ def test_timely_needs_attestation_without_a_due_date(unit):
     result = check("timely", make_dataset(update_frequency_unit=unit, update_frequency_unit_other="ตามรอบงบประมาณ"))
     assert result.status == NEEDS_ATTESTATION
     assert "no due date" in texts(result)
-    assert "update frequency" in result.advice.en
+    assert "update frequency" in en(result.advice)
 
 
 def test_timely_shows_the_other_unit_text():
@@ -255,7 +271,7 @@ def test_timely_falls_back_to_metadata_modified():
 @pytest.mark.parametrize("identical, status, fragment", [
     (True, MET, "identical"),
     (False, NOT_MET, "differs from its copy on data.go.th"),
-    (None, NEEDS_ATTESTATION, "not configured"),
+    (None, NEEDS_ATTESTATION, "Not yet compared with the copy on data.go.th"),
 ])
 def test_accessible_follows_the_national_portal_comparison(identical, status, fragment):
     result = check("accessible", checks=ExternalChecks(national_portal_identical=identical))
@@ -272,7 +288,7 @@ def test_accessible_follows_the_national_portal_comparison(identical, status, fr
 def test_machine_readable_met(formats):
     result = check("machine_readable", make_dataset(resources=resources(*formats)))
     assert result.status == MET
-    assert result.evidence[0].en.startswith("Every resource is in a machine-readable format")
+    assert en(result.evidence[0]).startswith("Every resource is in a machine-readable format")
 
 
 @pytest.mark.parametrize("bad", ["PDF", "DOC", "DOCX", "JPG", "JPEG", "PNG", "GIF", "TIFF", "HTML", "TXT", "ZIP"])
@@ -280,13 +296,13 @@ def test_machine_readable_not_met_lists_the_offending_resources(bad):
     result = check("machine_readable", make_dataset(resources=resources("CSV", bad)))
     assert result.status == NOT_MET
     assert len(result.evidence) == 1
-    assert result.evidence[0].en.startswith("“res1” is ")
-    assert "“res1”" in result.evidence[0].th
-    assert "PDF → CSV" in result.advice.en
+    assert en(result.evidence[0]).startswith("“res1” is ")
+    assert "“res1”" in th(result.evidence[0])
+    assert "PDF → CSV" in en(result.advice)
 
 
 def test_machine_readable_not_met_without_resources_or_formats():
-    assert check("machine_readable", make_dataset(resources=[])).evidence[0].en == "The dataset has no resources"
+    assert en(check("machine_readable", make_dataset(resources=[])).evidence[0]) == "The dataset has no resources"
     result = check("machine_readable", make_dataset(resources=[{"name": "x", "format": "", "url": "http://a.example/"}]))
     assert result.status == NOT_MET
     assert texts(result) == "“x” has no format"
@@ -316,7 +332,7 @@ def test_non_proprietary_not_met_for_proprietary_formats(bad):
     shown = "XLS" if bad == "XLS/XLSX" else bad  # the alias of Excel
     # the proprietary format first, and the unknown one is still reported
     assert texts(result) == f"“res1” is {shown}, a proprietary format | Cannot tell whether the format ZIP of “res2” is open"
-    assert "CSV or ODS" in result.advice.en
+    assert "CSV or ODS" in en(result.advice)
 
 
 @pytest.mark.parametrize("unknown", ["ZIP", "API", "SQL", ""])
@@ -348,7 +364,7 @@ def test_license_free_met_for_open_licences(license_id):
     ("Creative Commons Attribution Non-Commercial", "forbids commercial use"),
     ("Creative Commons Attribution Non-Commercial Share-Alike", "forbids commercial use"),
     ("Creative Commons Attribution No-Derivs", "forbids derivative works"),
-    ("Creative Commons Attribution Non-Commercial No-Derivs", "forbids commercial use and forbids derivative works"),
+    ("Creative Commons Attribution Non-Commercial No-Derivs", "forbids commercial use and derivative works"),
     ("CC-BY-ND-4.0", "forbids derivative works"),
 ])
 def test_license_free_not_met_for_nc_and_nd(license_id, clause):
@@ -366,7 +382,7 @@ def test_license_free_not_met_without_an_open_licence(license_id, text):
     result = check("license_free", make_dataset(license_id=license_id))
     assert result.status == NOT_MET
     assert texts(result) == text
-    assert "Open Data Common" in result.advice.en
+    assert "Open Data Common" in en(result.advice)
 
 
 def test_license_free_uses_the_callers_open_ids():
@@ -402,13 +418,13 @@ def test_non_discriminatory_not_met_when_a_resource_requires_login():
     result = check("non_discriminatory", dataset)
     assert result.status == NOT_MET
     assert texts(result) == "“exports-api” has an access condition: ต้องลงทะเบียนก่อนใช้งาน"
-    assert "without registering" in result.advice.en
+    assert "without registering" in en(result.advice)
 
 
 def test_non_discriminatory_checks_the_dataset_access_condition_too():
     result = check("non_discriminatory", make_dataset(accessible_condition="เฉพาะหน่วยงานรัฐ"))
     assert result.status == NOT_MET
-    assert texts(result, "th") == "ชุดข้อมูล มีเงื่อนไขการเข้าถึง: เฉพาะหน่วยงานรัฐ"
+    assert texts(result, "th") == "ชุดข้อมูลมีเงื่อนไขการเข้าถึง: เฉพาะหน่วยงานรัฐ"
 
 
 # --- permanent ----------------------------------------------------------------
@@ -423,7 +439,7 @@ def test_permanent_not_met_when_a_link_fails():
     result = check("permanent", checks=ExternalChecks(url_status={"r2": False}))
     assert result.status == NOT_MET
     assert texts(result) == "The link of “exports-api” fails: https://api.example.go.th/exports"
-    assert result.advice.en
+    assert en(result.advice)
 
 
 @pytest.mark.parametrize("checks", [None, ExternalChecks(), ExternalChecks(url_status={}),
@@ -459,7 +475,7 @@ def test_free_of_charge_met_by_default(value):
 def test_free_of_charge_not_met_when_the_publisher_says_it_is_charged():
     result = check("free_of_charge", make_dataset(opendata_attest_free_of_charge="False"))
     assert result.status == NOT_MET
-    assert result.advice.th == "ให้ทุกคนดาวน์โหลดข้อมูลได้โดยไม่มีค่าใช้จ่าย"
+    assert th(result.advice) == "ให้ทุกคนดาวน์โหลดข้อมูลได้โดยไม่มีค่าใช้จ่าย"
 
 
 def test_timely_writes_clock_times_in_the_display_zone_and_dates_as_they_are():

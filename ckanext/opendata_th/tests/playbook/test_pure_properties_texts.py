@@ -1,21 +1,22 @@
 """The ten properties branch by branch, with the exact status, evidence and
-advice a publisher reads (Thai and English). The clock is always given."""
+advice a publisher reads, rendered as a Thai page (through the Thai catalog)
+and an English page show them. The clock is always given."""
 import datetime as dt
 
 import pytest
 
 from ckanext.opendata_th.playbook import frequency
 from ckanext.opendata_th.playbook import properties as p
-from ckanext.opendata_th.playbook.messages import Bilingual as B
+from ckanext.opendata_th.playbook.messages import Message
 from ckanext.opendata_th.playbook.properties import (
     MET,
     NEEDS_ATTESTATION,
-    NO_ADVICE,
     NOT_MET,
     ExternalChecks,
     PropertyResult,
     evaluate,
 )
+from ckanext.opendata_th.tests.playbook.catalog import B, shown
 
 NOW = dt.datetime(2026, 11, 24, 12, 0)   # a Tuesday, naive Bangkok time
 NO_RESOURCES = B("ชุดข้อมูลยังไม่มีทรัพยากรข้อมูล", "The dataset has no resources")
@@ -25,8 +26,15 @@ def result(key, dataset, checks=None, now=NOW, **kwargs):
     return evaluate(dataset, now=now, checks=checks, **kwargs)[key]
 
 
+NO_ADVICE = B("", "")
+
+
+def evidence_of(res):
+    return tuple(shown(e) for e in res.evidence)
+
+
 def outcome(res):
-    return res.status, res.evidence, res.advice
+    return res.status, evidence_of(res), shown(res.advice)
 
 
 # --- complete and primary -------------------------------------------------------
@@ -71,14 +79,14 @@ def test_primary(value, expected):
 # --- timely ---------------------------------------------------------------------
 
 SET_FREQUENCY = B(
-    "กำหนดหน่วยและค่าความถี่ของการปรับปรุงข้อมูลจากรายการ (เช่น ทุก 1 เดือน) และวันที่ปรับปรุงล่าสุด",
+    "เลือกหน่วยและค่าความถี่ของการปรับปรุงข้อมูลจากรายการ (เช่น ทุก 1 เดือน) และระบุวันที่ปรับปรุงข้อมูลล่าสุด",
     "Choose the update frequency unit and interval from the list (e.g. every 1 month) and record the last update date",
 )
 UPDATE_NOW = B(
     "ปรับปรุงข้อมูลและวันที่ปรับปรุงข้อมูลล่าสุด หรือแก้ไขความถี่ให้ตรงกับการปรับปรุงจริง",
     "Update the data and its last update date, or correct the frequency to match real updates",
 )
-UPLOADED = ("จากไฟล์ที่อัปโหลดหรือแก้ไขล่าสุด", "from the latest file upload or link change")
+UPLOADED = ("จากไฟล์ที่อัปโหลดหรือลิงก์ที่แก้ไขล่าสุด", "from the latest file upload or link change")
 
 
 def test_timely_with_a_declared_date_shows_dates_without_a_time():
@@ -150,10 +158,10 @@ def test_timely_without_a_computable_due_date(unit, other, th, en):
 
 
 @pytest.mark.parametrize("changes, th, en", [
-    ({"update_frequency_interval": "0"}, "ค่าความถี่ของการปรับปรุงข้อมูลต้องมากกว่าหรือเท่ากับ 1 (ได้รับ 0)",
-     "The update frequency interval must be 1 or more (got 0)"),
+    ({"update_frequency_interval": "0"}, "ค่าความถี่ของการปรับปรุงข้อมูลต้องมีค่าตั้งแต่ 1 ขึ้นไป (ค่าที่ระบุ: 0)",
+     "The update frequency interval must be 1 or more (you gave 0)"),
     ({"update_frequency_unit": "ปี", "update_frequency_interval": "99999"},
-     "ค่าความถี่ของการปรับปรุงข้อมูลมากเกินไป (99999 ปี)", "The update frequency interval is too large (99999 year)"),
+     "ค่าความถี่ของการปรับปรุงข้อมูลมากเกินไป (99999 ปี)", "The update frequency interval is too large (99999 years)"),
 ])
 def test_timely_with_an_unusable_frequency(changes, th, en):
     dataset = {"update_frequency_unit": "เดือน", "last_updated_date": "2026-11-01", **changes}
@@ -175,14 +183,14 @@ def test_assess_timely_alone_with_a_known_last_update_and_an_aware_clock():
     assert p.assess_timely(dataset, now=dt.datetime(2026, 11, 25, 16, 59, tzinfo=utc), last=recent).status == MET
     late = p.assess_timely(dataset, now=dt.datetime(2026, 11, 25, 17, 0, tzinfo=utc), last=recent)
     assert late.status == NOT_MET
-    assert late.evidence[-1] == B("เลยกำหนดปรับปรุงข้อมูลเมื่อ 25 พ.ย. 2569", "The update was due 25 Nov 2026")
+    assert evidence_of(late)[-1] == B("เลยกำหนดปรับปรุงข้อมูลเมื่อ 25 พ.ย. 2569", "The update was due 25 Nov 2026")
 
 
 def test_assess_timely_skips_holidays():
     dataset = {"update_frequency_unit": "วันทำการ", "last_updated_date": "2026-11-20"}  # a Friday
     assert p.assess_timely(dataset, now=NOW).status == NOT_MET     # due Mon 23
     off = frozenset({dt.date(2026, 11, 23)})
-    assert p.assess_timely(dataset, now=NOW, holidays=off).evidence[-1] == B(
+    assert evidence_of(p.assess_timely(dataset, now=NOW, holidays=off))[-1] == B(
         "กำหนดปรับปรุงครั้งถัดไป 24 พ.ย. 2569", "Next update due 24 Nov 2026")
 
 
@@ -195,10 +203,10 @@ def test_assess_timely_skips_holidays():
                          "The dataset differs from its copy on data.go.th"),),
              B("เผยแพร่ชุดข้อมูลไปยัง data.go.th อีกครั้งเพื่อให้ทั้งสองแห่งตรงกัน",
                "Publish the dataset to data.go.th again so that both copies are identical"))),
-    (None, (NEEDS_ATTESTATION, (B("ยังไม่ได้ตั้งค่าการเชื่อมโยงกับ data.go.th",
-                                  "Synchronisation with data.go.th is not configured"),),
-            B("ตั้งค่าการเชื่อมโยงกับ data.go.th หรือตรวจสอบว่าชุดข้อมูลเผยแพร่บน data.go.th ตรงกันแล้ว",
-              "Configure synchronisation with data.go.th, or check that the dataset is published there identically"))),
+    (None, (NEEDS_ATTESTATION, (B("ยังไม่ได้เปรียบเทียบกับชุดข้อมูลบน data.go.th",
+                                  "Not yet compared with the copy on data.go.th"),),
+            B("ตั้งค่าการเชื่อมโยงกับ data.go.th เพื่อให้พอร์ทัลเปรียบเทียบชุดข้อมูลแต่ละชุดกับชุดข้อมูลบน data.go.th ได้",
+              "Set up synchronisation with data.go.th so that the portal can compare each dataset with its copy there"))),
 ])
 def test_accessible(identical, expected):
     checks = ExternalChecks(national_portal_identical=identical)
@@ -292,9 +300,9 @@ def test_non_discriminatory_lists_every_restriction():
                              {"resource_accessible_condition": "ไม่มีการจำกัดการเข้าถึงข้อมูล"},
                              {"resource_accessible_condition": "ขออนุญาตก่อน"}]}
     assert outcome(result("non_discriminatory", dataset)) == (NOT_MET, (
-        B("ชุดข้อมูลเป็นแบบส่วนตัว (private) เฉพาะสมาชิกที่เข้าสู่ระบบจึงเห็นได้",
+        B("ชุดข้อมูลนี้ไม่เผยแพร่ เฉพาะสมาชิกของหน่วยงานที่เข้าสู่ระบบจึงเห็นได้",
           "The dataset is private: only logged-in members can see it"),
-        B("ชุดข้อมูล มีเงื่อนไขการเข้าถึง: เฉพาะหน่วยงานรัฐ", "The dataset has an access condition: เฉพาะหน่วยงานรัฐ"),
+        B("ชุดข้อมูลมีเงื่อนไขการเข้าถึง: เฉพาะหน่วยงานรัฐ", "The dataset has an access condition: เฉพาะหน่วยงานรัฐ"),
         B("“api” มีเงื่อนไขการเข้าถึง: ต้องลงทะเบียน", "“api” has an access condition: ต้องลงทะเบียน"),
         B("“#3” มีเงื่อนไขการเข้าถึง: ขออนุญาตก่อน", "“#3” has an access condition: ขออนุญาตก่อน"),
     ), MAKE_PUBLIC)
@@ -318,8 +326,8 @@ CHOOSE_OPEN = B("เลือกสัญญาอนุญาตแบบเป
 @pytest.mark.parametrize("license_id, th, en", [
     ("", "ยังไม่ได้ระบุสัญญาอนุญาต", "No licence is specified"),
     ("NotSpecified", "ยังไม่ได้ระบุสัญญาอนุญาต", "No licence is specified"),
-    ("cc-by-nc-nd", "สัญญาอนุญาต cc-by-nc-nd ห้ามใช้เพื่อการค้า และห้ามดัดแปลง",
-     "The licence cc-by-nc-nd forbids commercial use and forbids derivative works"),
+    ("cc-by-nc-nd", "สัญญาอนุญาต cc-by-nc-nd ห้ามใช้เพื่อการค้าและห้ามดัดแปลง",
+     "The licence cc-by-nc-nd forbids commercial use and derivative works"),
     ("cc-nc", "สัญญาอนุญาต cc-nc ห้ามใช้เพื่อการค้า", "The licence cc-nc forbids commercial use"),
     ("CC-BY-ND-4.0", "สัญญาอนุญาต CC-BY-ND-4.0 ห้ามดัดแปลง", "The licence CC-BY-ND-4.0 forbids derivative works"),
     ("other-closed", "other-closed ไม่อยู่ในรายการสัญญาอนุญาตแบบเปิด", "other-closed is not a recognised open licence"),
@@ -379,9 +387,9 @@ def test_permanent_met_when_every_link_answers():
 
 def test_a_failed_link_without_an_address_or_name():
     checks = ExternalChecks(url_status={"x": False})
-    assert result("permanent", {"resources": [{"id": "x", "url": None}]}, checks).evidence == (B(
+    assert evidence_of(result("permanent", {"resources": [{"id": "x", "url": None}]}, checks)) == (B(
         "ลิงก์ของ “x” เข้าถึงไม่ได้: ", "The link of “x” fails: "),)
-    assert result("permanent", {"resources": [{}, {}]}).evidence == (
+    assert evidence_of(result("permanent", {"resources": [{}, {}]})) == (
         B("ยังไม่ได้ตรวจสอบลิงก์ของ “#1”", "The link of “#1” has not been checked"),
         B("ยังไม่ได้ตรวจสอบลิงก์ของ “#2”", "The link of “#2” has not been checked"),
     )
@@ -420,9 +428,13 @@ def test_an_unknown_property_is_a_key_error_naming_it():
 
 
 def test_a_result_as_a_dict():
-    res = PropertyResult("permanent", NOT_MET, (B("ก", "a"),), B("ข", "b"))
-    assert res.as_dict() == {"key": "permanent", "name_th": "ถาวร", "name_en": "Permanent", "status": "not_met",
-                             "evidence": [{"th": "ก", "en": "a"}], "advice": {"th": "ข", "en": "b"}}
+    res = PropertyResult("permanent", NOT_MET, (Message("The link of “{name}” fails: {url}", name="x", url="u"),),
+                         Message("Fix it"))
+    assert res.as_dict() == {"key": "permanent", "name": "Permanence", "status": "not_met",
+                             "evidence": [{"id": "The link of “{name}” fails: {url}",
+                                           "params": {"name": "x", "url": "u"}}],
+                             "advice": {"id": "Fix it", "params": {}}, "advice_for": "publisher"}
+    assert res.as_dict(render=lambda m: m.render().upper())["evidence"][0]["text"] == "THE LINK OF “X” FAILS: U"
     assert res.met is False and PropertyResult("permanent", MET).met is True
 
 
@@ -451,22 +463,22 @@ def test_clock_times_are_written_in_the_display_zone():
     # uploaded 03:00 UTC (10:00 Bangkok); every 6 hours: due 16:00 Bangkok = 09:00 UTC
     dataset = {"update_frequency_unit": "ชั่วโมง", "update_frequency_interval": 6,
                "resources": [{"id": "a", "last_modified": "2026-11-24T03:00:00"}]}
-    evidence = evaluate(dataset, now=NOW, zone=UTC)["timely"].evidence
+    evidence = evidence_of(evaluate(dataset, now=NOW, zone=UTC)["timely"])
     assert evidence[1:] == (
         B(f"ปรับปรุงล่าสุด 24 พ.ย. 2569 03:00 น. ({UPLOADED[0]})", f"Last updated 24 Nov 2026 03:00 ({UPLOADED[1]})"),
         B("กำหนดปรับปรุงครั้งถัดไป 24 พ.ย. 2569 09:00 น.", "Next update due 24 Nov 2026 09:00"),
     )
     late = p.assess_timely(dataset, now=dt.datetime(2026, 11, 24, 17, 0), zone=UTC)
-    assert late.evidence[-1] == B("เลยกำหนดปรับปรุงข้อมูลเมื่อ 24 พ.ย. 2569 09:00 น.", "The update was due 24 Nov 2026 09:00")
+    assert evidence_of(late)[-1] == B("เลยกำหนดปรับปรุงข้อมูลเมื่อ 24 พ.ย. 2569 09:00 น.", "The update was due 24 Nov 2026 09:00")
     assert evaluate(dataset, now=NOW, zone=p.BANGKOK)["timely"].evidence == evaluate(dataset, now=NOW)["timely"].evidence
 
 
 def test_dates_stay_bangkok_dates_in_any_display_zone():
     # 18:00 UTC on 31 Oct is 01:00 on 1 Nov in Bangkok: the monthly due date is 1 Dec
     dataset = {"update_frequency_unit": "เดือน", "resources": [{"id": "a", "last_modified": "2026-10-31T18:00:00"}]}
-    evidence = evaluate(dataset, now=NOW, zone=UTC)["timely"].evidence
+    evidence = evidence_of(evaluate(dataset, now=NOW, zone=UTC)["timely"])
     assert [e.en for e in evidence[1:]] == [f"Last updated 31 Oct 2026 18:00 ({UPLOADED[1]})",
                                              "Next update due 1 Dec 2026"]
     declared = {"update_frequency_unit": "เดือน", "last_updated_date": "2026-11-01"}
-    assert [e.en for e in evaluate(declared, now=NOW, zone=UTC)["timely"].evidence[1:]] == [
+    assert [e.en for e in evidence_of(evaluate(declared, now=NOW, zone=UTC)["timely"])[1:]] == [
         "Last updated 1 Nov 2026 (as declared by the publisher)", "Next update due 1 Dec 2026"]
