@@ -1,8 +1,9 @@
 """A Thai publisher creates a statistical dataset through the web form, in a
 real browser (fixtures in conftest.py). The publisher logs in through the
-login form, fills the dataset form in Thai, sees the form show the
-statistical fields and hide the record fields, adds a resource by URL and
-finishes; the stored dataset is then read back through the action API."""
+login form, fills the dataset form in Thai, section by section, sees the form
+show the statistical fields and hide the record fields, adds a resource by
+URL and finishes; the stored dataset is then read back through the action
+API. The form's guidance itself is tested in test_form_guidance.py."""
 from __future__ import annotations
 
 import re
@@ -48,7 +49,7 @@ def fill_dataset_form(page, **changes):
     page.click(".slug-preview button")  # edit the URL the title's Thai letters cannot give
     page.fill("#field-name", "export-value-by-market")
     choose_in_select2(page, "#s2id_field-organizations", "ส่งเสริม", TRADE_DEPARTMENT)
-    page.select_option("#field-private", label="สาธารณะ")  # new datasets are private by default
+    page.select_option("#field-private", "False")  # public: new datasets are private by default
     page.click("#s2id_field-tag_string")
     page.keyboard.type("การค้า")
     page.locator(".select2-drop-active .select2-result-label", has_text="การค้า").first.wait_for()
@@ -129,25 +130,28 @@ def test_a_publisher_creates_a_statistical_dataset_through_the_thai_form(page, b
     assert resource["format"] == "CSV"
 
 
-def test_a_classification_the_category_does_not_allow_is_refused_on_the_form(page, base_url, publisher):
+def test_a_common_era_year_is_refused_on_the_form_and_the_summary_leads_to_it(page, base_url, publisher):
     log_in(page, base_url, publisher["user"])
 
     page.goto(base_url + "/dataset/new")
-    fill_dataset_form(page, data_classification="ลับ")
+    fill_dataset_form(page)
+    page.fill("#field-first_year_of_data", "2023")  # ค.ศ., not พ.ศ.
     with page.expect_navigation():
         page.click("#dataset-edit button[name=save]")
 
-    # the form comes back with the bilingual message under the field and in the summary
+    # the form comes back with a Thai message under the field and a link to it in the summary
     assert page.url == f"{base_url}/dataset/new"
-    thai = "ข้อมูลสาธารณะ กำหนดระดับชั้นข้อมูลได้เฉพาะ เปิดเผย"
-    english = "allows only the classification เปิดเผย (Open)"
-    message = field(page, "data_classification").locator(".error-block")
-    expect(message).to_contain_text(thai)
-    expect(message).to_contain_text(english)
-    assert re.search(f"{thai}.* / .*{re.escape(english)}", message.inner_text())
-    expect(page.locator(".error-explanation")).to_contain_text(thai)
+    message = field(page, "first_year_of_data").locator(".error-block")
+    expect(message).to_contain_text("พ.ศ.")
+    assert not re.search("[A-Za-z]{3}", message.inner_text())  # Thai only on a Thai page
+    link = page.locator(".error-explanation a[href='#field-first_year_of_data']")
+    expect(link).to_have_text("ปีข้อมูลที่เริ่มต้นจัดทำ (สำหรับชุดข้อมูลสถิติ)")
+    link.click()
+    expect(page.locator("#field-first_year_of_data")).to_be_focused()
     # what was typed is kept, and the form still shows the statistical fields
-    expect(page.locator("#field-first_year_of_data")).to_have_value("2566")
+    expect(page.locator("#field-first_year_of_data")).to_have_value("2023")
+    expect(page.locator("#field-last_year_of_data")).to_have_value("2568")
+    expect(page.locator("input[name=data_format][value='XLS']")).to_be_checked()
     expect(field(page, "first_year_of_data")).to_be_visible()
     expect(field(page, "data_support")).to_be_hidden()
 

@@ -7,10 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ckanext.opendata_th.playbook import frequency, properties
 from ckanext.opendata_th.playbook import national_schema as ns
 from ckanext.opendata_th.playbook.national_schema import FIELDS, SchemaError
+from ckanext.opendata_th.tests.playbook.catalog import en, th, thai_catalog
 
 with (Path(__file__).parent / "thai_gdc_fields.csv").open(encoding="utf-8") as _csv:
     THAI_GDC = list(csv.DictReader(_csv))
@@ -21,9 +23,11 @@ OWN_FIELDS = {"update_frequency_time", "opendata_attest_complete", "opendata_att
 
 
 def assert_bilingual(error):
-    assert re.search("[\u0e00-\u0e7f]", error.message_th)
-    assert re.search("[A-Za-z]{3}", error.message_en)
-    assert str(error) == f"{error.message_th} / {error.message_en}"
+    """A message of the catalogs, read in Thai on Thai pages and in English on English ones."""
+    assert error.message.msgid in thai_catalog()
+    assert re.search("[\u0e00-\u0e7f]", th(error))
+    assert re.search("[A-Za-z]{3}", en(error))
+    assert str(error) == en(error)
 
 
 def raises(call, *args):
@@ -35,11 +39,25 @@ def raises(call, *args):
 
 # --- the schema is thai_gdc's -------------------------------------------------
 
+GLOSSARY = Path(ns.__file__).resolve().parents[1] / "i18n" / "glossary.yaml"
+
+
+def glossary_spelling(label: str) -> str:
+    """A national label as the portal writes it: the words the glossary
+    (i18n/glossary.yaml) avoids everywhere replaced by its term, e.g.
+    ภูมิศาสตร์สารสนเทศ -> ภูมิสารสนเทศ. Everything else stays thai_gdc's."""
+    for term in yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))["terms"]:
+        if term["scope"] == "everywhere" and not any(e in label for e in term["except"]):
+            for word in term["avoid"]:
+                label = label.replace(word, term["thai"])
+    return label
+
+
 @pytest.mark.parametrize("row", THAI_GDC, ids=lambda row: f"{row['level']}.{row['field_name']}")
 def test_every_thai_gdc_field_is_in_the_schema(row):
     field = FIELDS[row["level"]][row["field_name"]]
     if row["label_th"]:
-        assert field.label_th == row["label_th"]
+        assert field.label_th == glossary_spelling(row["label_th"])
     else:  # ours where thai_gdc has none
         assert re.search("[\u0e00-\u0e7f]", field.label_th)
     assert field.label_en == (row["label_en"] or field.label_en) and field.label_en
@@ -102,8 +120,8 @@ def test_without_a_valid_data_type_every_field_applies(data_type):
 def test_required_fields_need_a_value():
     error = ns.missing_value_error(FIELDS["dataset"]["data_category"], RECORD, {})
     assert_bilingual(error)
-    assert "หมวดหมู่ข้อมูลตามธรรมาภิบาลข้อมูลภาครัฐ" in error.message_th
-    assert "Data Category is required" in error.message_en
+    assert "หมวดหมู่ข้อมูลตามธรรมาภิบาลข้อมูลภาครัฐ" in th(error)
+    assert "Data Category is required" in en(error)
     assert ns.missing_value_error(FIELDS["dataset"]["url"], RECORD, {}) is None
 
 
@@ -137,7 +155,7 @@ def test_update_time_is_required_for_daily_or_shorter_units(unit):
     assert (error is not None) == (unit in frequency.DAILY_OR_SHORTER)
     if error:
         assert_bilingual(error)
-        assert unit in error.message_th and "HH:MM" in error.message_en
+        assert unit in th(error) and "HH:MM" in en(error)
 
 
 def test_fields_of_other_types_are_never_required():
@@ -154,9 +172,9 @@ def test_check_choice():
     assert ns.check_choice(allow, False) == "False"
     assert ns.check_choice(FIELDS["dataset"]["geo_coverage"], " จังหวัด ") == "จังหวัด"
     error = raises(ns.check_choice, allow, "yes")
-    assert "“yes”" in error.message_th and "“True”" in error.message_en  # short lists are listed
+    assert "“yes”" in th(error) and "“True”" in en(error)  # short lists are listed
     error = raises(ns.check_choice, FIELDS["dataset"]["geo_coverage"], "Province")
-    assert "Geo Coverage" in error.message_en and "choose from" not in error.message_en
+    assert "Geo Coverage" in en(error) and "choose from" not in en(error)
     raises(ns.check_choice, FIELDS["dataset"]["geo_coverage"], 1)
     raises(ns.check_choice, FIELDS["dataset"]["geo_coverage"], ["จังหวัด"])
 
@@ -168,7 +186,7 @@ def test_check_choices_keeps_the_schema_order_without_duplicates():
     assert ns.check_choices(language, json.dumps(["อังกฤษ"])) == ["อังกฤษ"]
     assert ns.check_choices(language, []) == []
     error = raises(ns.check_choices, language, ["ไทย", "Thai", "Klingon"])
-    assert "“Thai”, “Klingon”" in error.message_en
+    assert "“Thai”, “Klingon”" in en(error)
     raises(ns.check_choices, language, {"ไทย": True})
 
 
@@ -189,7 +207,7 @@ def test_classification_levels_by_category(category, level):
         ns.check_classification(category, level)
     else:
         error = raises(ns.check_classification, category, level)
-        assert category in error.message_th and level in error.message_en
+        assert category in th(error) and level in en(error)
 
 
 def test_classification_table():
@@ -225,17 +243,17 @@ def test_be_years(value, expected):
 @pytest.mark.parametrize("value", ["68", "25680", "2399", "2701", "abc", "", "2568.0", True, None])
 def test_bad_be_years(value):
     error = raises(ns.parse_be_year, YEAR, value)
-    assert "Last year of data" in error.message_en
+    assert "Last year of data" in en(error)
 
 
 def test_a_common_era_year_gets_its_buddhist_era_year():
     error = raises(ns.parse_be_year, YEAR, "2025")
-    assert error.message_th == (
+    assert th(error) == (
         "ปีข้อมูลล่าสุดที่เผยแพร่ (สำหรับชุดข้อมูลสถิติ)ต้องเป็นปี พ.ศ. 4 หลัก ระหว่าง 2400 ถึง 2700 "
-        "เช่น 2568 (ได้รับ “2025”) ค.ศ. 2025 คือ พ.ศ. 2568")
-    assert error.message_en == (
+        "เช่น 2568 (ค่าที่ระบุ: “2025”) ปี ค.ศ. 2025 ตรงกับ พ.ศ. 2568")
+    assert en(error) == (
         "Last year of data (Statistical data) must be a 4-digit Buddhist Era year between 2400 and 2700, "
-        "e.g. 2568 (got “2025”); 2025 CE is 2568 BE")
+        "e.g. 2568 (you gave “2025”); 2025 CE is 2568 BE")
 
 
 @pytest.mark.parametrize("value, hint", [
@@ -248,15 +266,15 @@ def test_a_common_era_year_gets_its_buddhist_era_year():
 ])
 def test_the_common_era_hint_starts_at_the_ce_year_of_be_2400(value, hint):
     error = raises(ns.parse_be_year, YEAR, value)
-    assert error.message_en.endswith(f"(got “{value}”){hint}")
-    assert ("CE is" in error.message_en) == bool(hint) == ("ค.ศ." in error.message_th)
+    assert en(error).endswith(f"(you gave “{value}”){hint}")
+    assert ("CE is" in en(error)) == bool(hint) == ("ค.ศ." in th(error))
 
 
 @pytest.mark.parametrize("value", ["2158", "2200", "2399"])
 def test_the_common_era_hint_never_suggests_a_year_that_is_refused(value):
     error = raises(ns.parse_be_year, YEAR, value)
-    assert error.message_en.endswith(f"(got “{value}”)")  # no "CE is ... BE" hint
-    assert "ค.ศ." not in error.message_th
+    assert en(error).endswith(f"(you gave “{value}”)")  # no "CE is ... BE" hint
+    assert "ค.ศ." not in th(error)
 
 
 DATE = FIELDS["dataset"]["last_updated_date"]
@@ -278,22 +296,22 @@ def test_bad_dates(value):
 
 def test_buddhist_era_dates_are_refused_with_the_common_era_year():
     error = raises(ns.parse_date, DATE, "2568-01-31")
-    assert error.message_th == "วันที่ปรับปรุงข้อมูลล่าสุดต้องใช้ปีคริสต์ศักราช ไม่ใช่พุทธศักราช: ปี 2568 คือ ค.ศ. 2025"
-    assert error.message_en == "Last updated date must use the Common Era year, not the Buddhist Era: 2568 BE is 2025"
+    assert th(error) == "วันที่ปรับปรุงข้อมูลล่าสุดต้องใช้ปีคริสต์ศักราช ไม่ใช่พุทธศักราช: พ.ศ. 2568 ตรงกับ ค.ศ. 2025"
+    assert en(error) == "Last updated date must use the Common Era year, not the Buddhist Era: 2568 BE is 2025 CE"
 
 
 def test_years_from_2400_are_buddhist_era_in_dates():
     error = raises(ns.parse_date, DATE, "2400-01-01")
-    assert error.message_en.endswith(": 2400 BE is 1857")
-    assert raises(ns.parse_date, DATE, dt.date(2569, 2, 1)).message_en.endswith(": 2569 BE is 2026")
+    assert en(error).endswith(": 2400 BE is 1857 CE")
+    assert en(raises(ns.parse_date, DATE, dt.date(2569, 2, 1))).endswith(": 2569 BE is 2026 CE")
     assert ns.parse_date(DATE, "2399-12-31") == "2399-12-31"
     assert ns.parse_date(DATE, "2024-02-29") == "2024-02-29"
 
 
 def test_a_date_that_is_not_iso_is_refused_with_an_example():
     error = raises(ns.parse_date, DATE, "31/01/2025")
-    assert error.message_th == "วันที่ปรับปรุงข้อมูลล่าสุดต้องเป็นวันที่แบบ ปี ค.ศ.-เดือน-วัน เช่น 2025-01-31 (ได้รับ “31/01/2025”)"
-    assert error.message_en == "Last updated date must be a date as YYYY-MM-DD, e.g. 2025-01-31 (got “31/01/2025”)"
+    assert th(error) == "วันที่ปรับปรุงข้อมูลล่าสุดต้องเป็นวันที่แบบ ปี ค.ศ.-เดือน-วัน เช่น 2025-01-31 (ค่าที่ระบุ: “31/01/2025”)"
+    assert en(error) == "Last updated date must be a date as YYYY-MM-DD, e.g. 2025-01-31 (you gave “31/01/2025”)"
     raises(ns.parse_date, DATE, "2025-02-29")  # not a leap year
 
 
@@ -326,7 +344,7 @@ def test_bad_intervals(value):
 def test_dataset_names_fit_the_national_catalogs():
     assert ns.check_dataset_name("a" * 70) == "a" * 70
     error = raises(ns.check_dataset_name, "a" * 71)
-    assert "70" in error.message_th and "71" in error.message_en
+    assert "70" in th(error) and "71" in en(error)
 
 
 # --- more exact rules and messages ---------------------------------------------
@@ -360,14 +378,14 @@ def test_only_the_other_text_of_a_choice_field_is_required_with_other():
 
 def test_required_and_other_messages():
     error = ns.missing_value_error(FIELDS["dataset"]["data_category"], RECORD, {})
-    assert (error.message_th, error.message_en) == (
+    assert (th(error), en(error)) == (
         "กรุณาระบุหมวดหมู่ข้อมูลตามธรรมาภิบาลข้อมูลภาครัฐ", "Data Category is required")
     error = ns.missing_value_error(FIELDS["dataset"]["objective_other"], RECORD, {"objective": ["อื่นๆ"]})
-    assert (error.message_th, error.message_en) == (
+    assert (th(error), en(error)) == (
         "กรุณาระบุวัตถุประสงค์อื่นๆ (โปรดระบุ) เมื่อเลือก “อื่นๆ” ในวัตถุประสงค์",
         "Other objective (please specify) is required when Objective is “อื่นๆ” (other)")
     error = ns.missing_value_error(FIELDS["dataset"]["data_type_other"], OTHER_TYPE, {"data_type": OTHER_TYPE})
-    assert error.message_th == "กรุณาระบุประเภทชุดข้อมูลอื่นๆ (โปรดระบุ) เมื่อเลือก “ข้อมูลประเภทอื่นๆ” ในประเภทชุดข้อมูล"
+    assert th(error) == "กรุณาระบุประเภทชุดข้อมูลอื่นๆ (โปรดระบุ) เมื่อเลือก “ข้อมูลประเภทอื่นๆ” ในประเภทชุดข้อมูล"
     # data_type's "other" is its own choice, not อื่นๆ
     assert ns.missing_value_error(FIELDS["dataset"]["data_type_other"], OTHER_TYPE, {"data_type": "อื่นๆ"}) is None
 
@@ -375,25 +393,25 @@ def test_required_and_other_messages():
 def test_update_time_message_names_the_unit():
     error = ns.missing_value_error(FIELDS["dataset"]["update_frequency_time"], RECORD,
                                    {"update_frequency_unit": " วันทำการ "})
-    assert error.message_th == ("กรุณาระบุเวลาที่คาดว่าจะปรับปรุงข้อมูล (ชั่วโมง:นาที) "
+    assert th(error) == ("กรุณาระบุเวลาที่คาดว่าจะปรับปรุงข้อมูล (ชั่วโมง:นาที) "
                                 "เมื่อหน่วยความถี่ของการปรับปรุงข้อมูลเป็น “วันทำการ”")
-    assert error.message_en == ("Expected update time (HH:MM) is required when the update frequency unit "
+    assert en(error) == ("Expected update time (HH:MM) is required when the update frequency unit "
                                 "is “วันทำการ” (working day)")
 
 
 def test_choice_errors_in_full():
     error = raises(ns.check_choice, FIELDS["dataset"]["allow_harvest"], "yes")
-    assert error.message_th == "“yes” ไม่ใช่ตัวเลือกของยินยอมให้นำชื่อชุดข้อมูลไปใช้ที่ GD-Catalog (เลือกได้: “False”, “True”)"
-    assert error.message_en == ("“yes” is not among the choices of Allow for harvest to GD-Catalog "
+    assert th(error) == "“yes” ไม่อยู่ในตัวเลือกของยินยอมให้นำชื่อชุดข้อมูลไปใช้ที่ GD-Catalog (เลือกได้จาก “False”, “True”)"
+    assert en(error) == ("“yes” is not among the choices of Allow for harvest to GD-Catalog "
                                 "(choose from: “False”, “True”)")
     error = raises(ns.check_choices, FIELDS["dataset"]["data_language"], ["ไทย", "Thai", "Klingon"])
-    assert error.message_th == "“Thai”, “Klingon” ไม่ใช่ตัวเลือกของภาษาที่ใช้"
-    assert error.message_en == "“Thai”, “Klingon” are not among the choices of Data Language"
+    assert th(error) == "“Thai”, “Klingon” ไม่อยู่ในตัวเลือกของภาษาที่ใช้"
+    assert en(error) == "“Thai”, “Klingon” are not among the choices of Data Language"
     error = raises(ns.check_choices, FIELDS["dataset"]["data_language"], ["Thai"])
-    assert error.message_en == "“Thai” is not among the choices of Data Language"
+    assert en(error) == "“Thai” is not among the choices of Data Language"
     error = raises(ns.check_choices, FIELDS["dataset"]["data_language"], 5)
-    assert error.message_th == "ภาษาที่ใช้ต้องเป็นรายการของตัวเลือก (ได้รับ “5”)"
-    assert error.message_en == "Data Language must be a list of choices (got “5”)"
+    assert th(error) == "ภาษาที่ใช้ต้องเป็นรายการของตัวเลือก (ค่าที่ระบุ: “5”)"
+    assert en(error) == "Data Language must be a list of choices (you gave “5”)"
 
 
 @pytest.mark.parametrize("count, listed", [(1, True), (7, True), (8, True), (9, False), (14, False)])
@@ -401,15 +419,15 @@ def test_choices_are_listed_in_errors_up_to_eight(count, listed):
     choices = [f"c{n}" for n in range(count)]
     error = raises(ns.check_choice, _field("f", choices), "zz")
     expected = ", ".join(f"“{c}”" for c in choices)
-    assert error.message_en == "“zz” is not among the choices of Field" + (
+    assert en(error) == "“zz” is not among the choices of Field" + (
         f" (choose from: {expected})" if listed else "")
-    assert error.message_th == "“zz” ไม่ใช่ตัวเลือกของฟิลด์" + (f" (เลือกได้: {expected})" if listed else "")
+    assert th(error) == "“zz” ไม่อยู่ในตัวเลือกของฟิลด์" + (f" (เลือกได้จาก {expected})" if listed else "")
 
 
 def test_the_eight_licences_are_listed_in_a_licence_error():
     licence = FIELDS["dataset"]["license_id"]
     assert len(licence.choices) == 8
-    assert "(choose from: “" in raises(ns.check_choice, licence, "MIT").message_en
+    assert "(choose from: “" in en(raises(ns.check_choice, licence, "MIT"))
 
 
 def test_only_strings_and_booleans_can_be_choices():
@@ -421,15 +439,15 @@ def test_only_strings_and_booleans_can_be_choices():
 
 def test_classification_errors_in_full():
     error = raises(ns.check_classification, "ข้อมูลสาธารณะ", "ลับ")
-    assert error.message_th == "ข้อมูลสาธารณะ กำหนดระดับชั้นข้อมูลได้เฉพาะ เปิดเผย (ได้รับ “ลับ”)"
-    assert error.message_en == ("The data category ข้อมูลสาธารณะ (Public) allows only the classification "
-                                "เปิดเผย (Open) (got “ลับ”)")
+    assert th(error) == "หมวดหมู่ข้อมูล “ข้อมูลสาธารณะ” กำหนดระดับชั้นข้อมูลได้เฉพาะ “เปิดเผย” (ที่เลือกไว้: “ลับ”)"
+    assert en(error) == ("The data category “ข้อมูลสาธารณะ” (Public) allows only the classification "
+                         "“เปิดเผย” (Open) (you chose “ลับ”)")
     error = raises(ns.check_classification, "ข้อมูลส่วนบุคคล", "เปิดเผย")
-    assert error.message_th == ("ข้อมูลส่วนบุคคล กำหนดระดับชั้นข้อมูลได้เฉพาะ ชั้นเผยแพร่ภายในองค์กร, ลับ, ลับมาก "
-                                "(ได้รับ “เปิดเผย”)")
-    assert error.message_en == ("The data category ข้อมูลส่วนบุคคล (Personal) allows only the classification "
-                                "ชั้นเผยแพร่ภายในองค์กร (Internal distribution), ลับ (Confidential), "
-                                "ลับมาก (Secret) (got “เปิดเผย”)")
+    assert th(error) == ("หมวดหมู่ข้อมูล “ข้อมูลส่วนบุคคล” กำหนดระดับชั้นข้อมูลได้เฉพาะ “ชั้นเผยแพร่ภายในองค์กร”, "
+                         "“ลับ”, “ลับมาก” (ที่เลือกไว้: “เปิดเผย”)")
+    assert en(error) == ("The data category “ข้อมูลส่วนบุคคล” (Personal) allows only the classification "
+                         "“ชั้นเผยแพร่ภายในองค์กร” (Internal distribution), “ลับ” (Confidential), "
+                         "“ลับมาก” (Secret) (you chose “เปิดเผย”)")
 
 
 @pytest.mark.parametrize("category", ["ข้อมูลเปิด", "", 5, ["ข้อมูลสาธารณะ"]])
@@ -448,17 +466,17 @@ def test_more_times_of_day(value, expected):
 @pytest.mark.parametrize("value", ["๒๔:๐๐", "๙", "12:5", "1230", "25:00", "-1:00"])
 def test_more_bad_times_of_day(value):
     error = raises(ns.parse_time_of_day, TIME, value)
-    assert error.message_en == f"Expected update time must be a time of day as HH:MM, e.g. 09:30 (got “{value}”)"
-    assert error.message_th == f"เวลาที่คาดว่าจะปรับปรุงข้อมูลต้องเป็นเวลาแบบ ชั่วโมง:นาที เช่น 09:30 (ได้รับ “{value}”)"
+    assert en(error) == f"Expected update time must be a time of day as HH:MM, e.g. 09:30 (you gave “{value}”)"
+    assert th(error) == f"เวลาที่คาดว่าจะปรับปรุงข้อมูลต้องเป็นเวลาแบบ ชั่วโมง:นาที เช่น 09:30 (ค่าที่ระบุ: “{value}”)"
 
 
 def test_bad_intervals_keep_the_frequency_messages():
     error = raises(ns.parse_interval, "0")
-    assert error.message_th == "ค่าความถี่ของการปรับปรุงข้อมูลต้องมากกว่าหรือเท่ากับ 1 (ได้รับ 0)"
-    assert error.message_en == "The update frequency interval must be 1 or more (got 0)"
+    assert th(error) == "ค่าความถี่ของการปรับปรุงข้อมูลต้องมีค่าตั้งแต่ 1 ขึ้นไป (ค่าที่ระบุ: 0)"
+    assert en(error) == "The update frequency interval must be 1 or more (you gave 0)"
 
 
 def test_dataset_name_message_in_full():
     error = raises(ns.check_dataset_name, "a" * 71)
-    assert error.message_th == "URL ของชุดข้อมูลยาวได้ไม่เกิน 70 ตัวอักษร (ยาว 71 ตัวอักษร)"
-    assert error.message_en == "The dataset URL name can be at most 70 characters long (it is 71)"
+    assert th(error) == "URL ของชุดข้อมูลยาวได้ไม่เกิน 70 ตัวอักษร (ขณะนี้ยาว 71 ตัวอักษร)"
+    assert en(error) == "The dataset URL name can be at most 70 characters long (it is 71)"
