@@ -157,7 +157,7 @@ DATASETS: list[dict[str, Any]] = [
         "last_updated_date": "2025-01-15",
         "data_support": "หน่วยงาน/องค์กรระหว่างประเทศ",
         "data_collect": "ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่",
-        "high_value_dataset": "False",
+        "high_value_dataset": "True",  # reference codes others build on: on the home page
         "reference_data": "True",
         "resources": [
             {
