@@ -33,7 +33,7 @@ test: install
 
 # The rules of the playbook and the search parser alone: no database, seconds.
 test-pure: install
-	$(BIN)/pytest -p no:ckan -q ckanext/opendata_th/tests/playbook ckanext/opendata_th/tests/search/test_lucene.py ckanext/opendata_th/tests/search/test_limits.py ckanext/opendata_th/tests/search/test_sql.py ckanext/opendata_th/tests/search/test_text.py ckanext/opendata_th/tests/test_i18n.py
+	$(BIN)/pytest -p no:ckan -q ckanext/opendata_th/tests/playbook ckanext/opendata_th/tests/search/test_lucene.py ckanext/opendata_th/tests/search/test_limits.py ckanext/opendata_th/tests/search/test_sql.py ckanext/opendata_th/tests/search/test_text.py ckanext/opendata_th/tests/test_i18n.py ckanext/opendata_th/tests/test_glossary.py
 
 # Mutation testing of the pure rules (playbook/ and search/lucene.py) against
 # the pure tests, without a database (configuration: [tool.mutmut] in

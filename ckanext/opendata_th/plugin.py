@@ -7,8 +7,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.opendata_th import annotations, subscriptions
-from ckanext.opendata_th.views import unstorable_input
+from ckanext.opendata_th import annotations, home, subscriptions
+from ckanext.opendata_th.views import api_language, unstorable_input
 
 
 @tk.blanket.actions
@@ -30,6 +30,11 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
         tk.add_resource("assets", "opendata_th")
+        tk.add_public_directory(config_, "public")
+        home.use_neutral_logo(config_)
+
+    def update_config_schema(self, schema):
+        return home.config_schema(schema)
 
     # ISignal: follow-up work, queued after the change is committed
     def get_signal_subscriptions(self):
@@ -39,6 +44,7 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     def make_middleware(self, app, config):
         if hasattr(app, "before_request"):
             unstorable_input.install(app)
+            api_language.install(app)  # API answers in the language asked for
         return app
 
     # IPackageController: the playbook's state on dataset dicts and in search

@@ -1,6 +1,12 @@
 """Actions of the ``opendata_th`` plugin (``/api/3/action/opendata_th_*``),
 one module per area of the playbook."""
 from ckanext.opendata_th.logic.action.disclosure import bulk_update_public, resource_delete
+from ckanext.opendata_th.logic.action.names import (
+    group_create,
+    opendata_th_name_suggest,
+    organization_create,
+    package_create,
+)
 from ckanext.opendata_th.logic.action.properties import (
     opendata_th_link_check,
     opendata_th_properties_show,
@@ -17,4 +23,5 @@ from ckanext.opendata_th.logic.action.tags import (
 __all__ = ["opendata_th_properties_show", "opendata_th_link_check",
            "bulk_update_public", "resource_delete",
            "tag_list", "tag_autocomplete", "tag_search", "tag_show",
-           "vocabulary_show", "vocabulary_list"]
+           "vocabulary_show", "vocabulary_list",
+           "package_create", "organization_create", "group_create", "opendata_th_name_suggest"]

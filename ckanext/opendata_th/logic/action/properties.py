@@ -19,9 +19,14 @@ def opendata_th_properties_show(context: dict[str, Any], data_dict: dict[str, An
 
     :param id: the dataset id or name
     :returns: ``{"score": n, "total": 10, "properties": [...], "due_date": ...,
-        "overdue": ..., "schedule": ..., "last_update": {...}}``, each property
-        with its status (met, not_met, needs_attestation), evidence and advice
-        in Thai and English
+        "overdue": ..., "schedule": ..., "last_update": {...}}``. Each property
+        has its ``key``, ``name``, ``status`` (met, not_met, needs_attestation:
+        not yet assessed), ``evidence`` and ``advice`` (None when met) with
+        ``advice_for`` ("publisher" or "sysadmin"). Each text is
+        ``{"id": <English message id>, "params": {...}, "text": <in the
+        request's language>}``: Thai by default, English for ``/en/api/...``
+        or ``Accept-Language: en``; ``id`` and ``params`` are the same in
+        every language, for programs.
     """
     tk.check_access("opendata_th_properties_show", context, data_dict)
     dataset = tk.get_action("package_show")(dict(context), {"id": data_dict["id"]})
