@@ -85,7 +85,6 @@ def test_a_thai_title_gives_the_dataset_a_romanized_address(page, base_url, publ
     page.locator("#field-title").press_sequentially(EXPORT_TITLE)
     expect(preview).to_have_text(EXPORT_NAME)
     expect(page.locator("#field-name")).to_have_value(EXPORT_NAME)
-    page.screenshot(path="/tmp/h1-dataset-preview.png", full_page=False)
 
     fill_the_rest_of_the_dataset_form(page)
     save(page, "#dataset-edit button[name=save]")
@@ -139,7 +138,6 @@ def test_a_sysadmin_gives_a_new_organization_a_thai_title(page, base_url):
     page.locator("#field-name").press_sequentially(STATISTICS_OFFICE)
     expect(page.locator(".slug-preview .slug-preview-value")).to_have_text(STATISTICS_NAME)
     expect(page.locator("#field-url")).to_have_value(STATISTICS_NAME)
-    page.screenshot(path="/tmp/h1-organization-preview.png", full_page=True)
     save(page, "button[name=save]")
 
     assert page.url == f"{base_url}/organization/{STATISTICS_NAME}"
@@ -156,6 +154,5 @@ def test_a_sysadmin_gives_a_new_organization_a_thai_title(page, base_url):
     page.goto(base_url + "/group/new")
     page.locator("#field-name").press_sequentially(STATISTICS_OFFICE)
     expect(page.locator(".slug-preview .slug-preview-value")).to_have_text(STATISTICS_NAME + "-2")
-    page.screenshot(path="/tmp/h1-group-preview.png", full_page=True)
     save(page, "button[name=save]")
     assert page.url == f"{base_url}/group/{STATISTICS_NAME}-2"

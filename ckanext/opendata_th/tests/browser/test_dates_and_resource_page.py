@@ -59,7 +59,6 @@ def test_the_public_reads_a_statistical_resource_page_in_thai(page, base_url, ex
     expect(sidebar).to_contain_text("มูลค่าการส่งออก 2568")
     expect(sidebar).not_to_contain_text("ความถี่")
     expect(sidebar).not_to_contain_text("Open Data Common")
-    page.screenshot(path="/tmp/opendata-th-resource-page-th.png", full_page=True)
 
 
 def test_a_publisher_reads_the_activity_stream_in_thai(page, base_url, publisher, export_value):
@@ -73,4 +72,3 @@ def test_a_publisher_reads_the_activity_stream_in_thai(page, base_url, publisher
         assert re.match(r"(เมื่อสักครู่|\d+ นาทีที่แล้ว)\s+\|", date.inner_text().strip())
         assert BE_DATE_TIME.fullmatch(date.get_attribute("title")), date.get_attribute("title")
     assert "ค.ศ." not in page.content() and " ago" not in page.inner_text("body")
-    page.screenshot(path="/tmp/opendata-th-activity-th.png", full_page=True)

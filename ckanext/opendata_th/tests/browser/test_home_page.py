@@ -15,7 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clea
 
 NAME_TH = "กรมส่งเสริมการค้าระหว่างประเทศ"
 NAME_EN = "Department of International Trade Promotion"
-SCREENSHOT = "/tmp/opendata-th-home-page.png"
 
 
 def image_loaded(locator) -> bool:
@@ -48,7 +47,6 @@ def test_the_thai_home_page_names_the_agency_and_its_search_box_finds_datasets(p
     expect(page.locator("body")).not_to_contain_text("ยินดีต้อนรับสู่ CKAN")
     expect(page.locator("footer")).not_to_contain_text("Powered by")
     expect(page.locator("footer .opendata-th-footer-agency")).to_contain_text(NAME_TH)
-    page.screenshot(path=SCREENSHOT, full_page=True)
 
     page.fill("#field-main-search", "ส่งออก")
     with page.expect_navigation():
@@ -65,4 +63,3 @@ def test_the_about_page_says_what_the_portal_is_in_thai(page, base_url):
     expect(page.locator("html")).to_have_attribute("lang", "th")
     expect(page.locator("article")).to_contain_text("พอร์ทัลนี้เผยแพร่ข้อมูลเปิดของ")
     expect(page.locator("article")).not_to_contain_text("CKAN is")
-    page.screenshot(path="/tmp/opendata-th-about-page.png", full_page=True)

@@ -44,7 +44,6 @@ def test_the_resource_page_in_thai_shows_the_table_with_its_thai_header_and_rows
     for row in THAI_ROWS[1:]:
         expect(body).to_contain_text(row[1])
     expect(body).to_contain_text("ข้อมูล “เบื้องต้น”")  # cp874's curly quotes came out right
-    page.screenshot(path="/tmp/h7-preview-table.png", full_page=True)
 
 
 def test_a_pdf_is_shown_on_its_resource_page_with_a_thai_download_link(
@@ -68,4 +67,3 @@ def test_a_pdf_is_shown_on_its_resource_page_with_a_thai_download_link(
     expect(pdf).to_be_visible()
     expect(page.locator(".opendata-th-pdf-view a", has_text="ดาวน์โหลดไฟล์ PDF")).to_have_attribute(
         "href", resource["url"])
-    page.screenshot(path="/tmp/h7-preview-pdf.png", full_page=True)

@@ -29,7 +29,6 @@ def test_the_public_and_a_publisher_read_the_panel_in_thai(page, base_url, publi
     expect(panel.locator(".bg-warning")).to_have_count(0)
     expect(panel.locator(".opendata-th-advice")).to_have_count(0)
     panel.scroll_into_view_if_needed()
-    panel.screenshot(path="/tmp/h4-panel-public.png")
 
     log_in(page, base_url, publisher["user"])
     page.goto(f"{base_url}/dataset/{dataset['name']}")
@@ -38,4 +37,3 @@ def test_the_public_and_a_publisher_read_the_panel_in_thai(page, base_url, publi
         "สิ่งที่คุณทำได้:")
     expect(panel.locator(".opendata-th-advice-sysadmin")).to_have_count(0)
     expect(panel.locator(".bg-warning")).to_have_count(0)
-    panel.screenshot(path="/tmp/h4-panel-publisher.png")
