@@ -164,7 +164,7 @@ def portal():
     a public dataset with a resource, changed once (for its activity)."""
     approver = factories.User(password=PASSWORD, fullname="สมหญิง รักงาน")
     publisher = factories.User(password=PASSWORD, fullname="สมชาย ใจดี")
-    sysadmin = factories.Sysadmin()
+    sysadmin = factories.Sysadmin(password=PASSWORD)
     org = factories.Organization(title=TRADE_DEPARTMENT, description="หน่วยงานตัวอย่าง", users=[
         {"name": approver["name"], "capacity": "admin"},
         {"name": publisher["name"], "capacity": "editor"}])
@@ -175,10 +175,16 @@ def portal():
         owner_org=org["id"], title="จำนวนผู้ส่งออกรายจังหวัด", groups=[{"name": group["name"]}],
         resources=[national_resource()]))
     call_action("package_patch", as_publisher, id=dataset["id"], notes="ข้อมูลปรับปรุงใหม่")
-    activities = call_action("package_activity_list", id=dataset["id"])
-    return {"approver": approver, "publisher": publisher, "org": org, "group": group,
+    as_sysadmin = {"user": sysadmin["name"]}
+    call_action("organization_patch", as_sysadmin, id=org["id"], description="หน่วยงานของรัฐ")
+    call_action("group_patch", as_sysadmin, id=group["id"], description="กลุ่มเศรษฐกิจ")
+    newest = lambda action, id: call_action(action, id=id)[0]["id"]  # noqa: E731
+    return {"approver": approver, "publisher": publisher, "sysadmin": sysadmin,
+            "org": org, "group": group,
             "dataset": call_action("package_show", id=dataset["id"]),
-            "change": activities[0]["id"]}
+            "change": newest("package_activity_list", dataset["id"]),
+            "org_change": newest("organization_activity_list", org["id"]),
+            "group_change": newest("group_activity_list", group["id"])}
 
 
 def test_no_untranslated_english_on_the_pages_people_see_in_thai(page, base_url, ckan_config,
@@ -216,6 +222,8 @@ def test_no_untranslated_english_on_the_pages_people_see_in_thai(page, base_url,
         if path.startswith("/dataset/activity/"):  # types named in Thai, not "New Package"
             types = page.locator("#activity_types_filter_select option").all_inner_texts()
             assert len(types) > 5 and not [t for t in types if ENGLISH_WORD.search(t)], types
+        if path == "/dataset/no-such-dataset":  # not CKAN's "404 Not Found"
+            assert page.locator("article h1").inner_text() == "404 ไม่พบหน้าที่ต้องการ"
 
     log_in(page, base_url, data["publisher"])
     name = data["publisher"]["name"]
@@ -235,9 +243,22 @@ def test_no_untranslated_english_on_the_pages_people_see_in_thai(page, base_url,
     for path in [
         f"/organization/edit/{org}", f"/organization/members/{org}",
         f"/organization/member_new/{org}", f"/organization/bulk_process/{org}",
-        f"/group/edit/{group}", f"/group/members/{group}", "/user/",
+        f"/group/edit/{group}", f"/group/members/{group}", f"/group/manage_members/{group}",
+        "/user/", f"/organization/changes/{data['org_change']}",
     ]:
         visit(path, "approver")
+        # counts and headings CKAN writes in English, or translates after formatting
+        if "/bulk_process/" in path or "/manage_members/" in path:
+            heading = page.locator("h3.page-heading").first.inner_text()
+            assert not ENGLISH_WORD.search(heading), (path, heading)
+        if "/changes/" in path:  # only sysadmins may compare versions: an error page
+            assert page.locator("article h1").inner_text() == "403 ไม่มีสิทธิ์เข้าถึง"
+
+    page.context.clear_cookies()
+    log_in(page, base_url, data["sysadmin"])
+    for path in [f"/organization/changes/{data['org_change']}", f"/group/changes/{data['group_change']}"]:
+        visit(path, "sysadmin")
+        assert page.locator("label[for=changes-from]").inner_text() == "ดูความเปลี่ยนแปลงตั้งแต่"
 
     report = "\n".join(f"{where}:\n  " + "\n  ".join(sorted(found))
                        for where, found in seen.items())
