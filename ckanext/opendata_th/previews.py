@@ -31,15 +31,12 @@ class OpendataThPreviewsPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurable, inherit=True)
     p.implements(p.IResourceView, inherit=True)
 
-    # IConfigurer: the PDF view's template (also there without opendata_th)
+    # IConfigurer: the PDF view's template, in a directory of this plugin's
+    # own (CKAN ranks a template directory at the first plugin that adds it,
+    # so sharing opendata_th's would move all of those behind the plugins
+    # listed between the two)
     def update_config(self, config_):
-        # The directory is opendata_th's too. CKAN registers a directory once,
-        # at the place of the first plugin to add it, and this plugin comes
-        # later in ckan.plugins: adding it here would put all of opendata_th's
-        # templates behind those of the plugins between them (activity,
-        # scheming), which would then override opendata_th's.
-        if "opendata_th" not in tk.aslist(config_.get("ckan.plugins")):
-            tk.add_template_directory(config_, "templates")
+        tk.add_template_directory(config_, "templates/previews")
 
     # IConfigurable
     def configure(self, config_):
