@@ -6,6 +6,9 @@ opendata_th``). Timestamps are stored timezone-aware (``timestamptz``).
 from __future__ import annotations
 
 from ckanext.opendata_th.model.link_check import LinkCheck
+from ckanext.opendata_th.model.readiness import ReadinessAssessment, ReadinessChange, ReadinessFile
+from ckanext.opendata_th.model.readiness_reminder import ReadinessReminder
 from ckanext.opendata_th.model.reminder import Reminder
 
-__all__ = ["LinkCheck", "Reminder"]
+__all__ = ["LinkCheck", "Reminder", "ReadinessReminder",
+           "ReadinessAssessment", "ReadinessChange", "ReadinessFile"]

@@ -11,6 +11,17 @@ from ckanext.opendata_th.logic.action.properties import (
     opendata_th_link_check,
     opendata_th_properties_show,
 )
+from ckanext.opendata_th.logic.action.readiness import (
+    opendata_th_readiness_copy_forward,
+    opendata_th_readiness_file_delete,
+    opendata_th_readiness_file_upload,
+    opendata_th_readiness_history,
+    opendata_th_readiness_list,
+    opendata_th_readiness_overdue_actions,
+    opendata_th_readiness_schema_show,
+    opendata_th_readiness_show,
+    opendata_th_readiness_update,
+)
 from ckanext.opendata_th.logic.action.tags import (
     tag_autocomplete,
     tag_list,
@@ -25,3 +36,12 @@ __all__ = ["opendata_th_properties_show", "opendata_th_link_check",
            "tag_list", "tag_autocomplete", "tag_search", "tag_show",
            "vocabulary_show", "vocabulary_list",
            "package_create", "organization_create", "group_create", "opendata_th_name_suggest"]
+__all__ += ["opendata_th_readiness_schema_show",
+            "opendata_th_readiness_show",
+            "opendata_th_readiness_update",
+            "opendata_th_readiness_list",
+            "opendata_th_readiness_history",
+            "opendata_th_readiness_copy_forward",
+            "opendata_th_readiness_file_upload",
+            "opendata_th_readiness_file_delete",
+            "opendata_th_readiness_overdue_actions"]

@@ -4,5 +4,27 @@ from ckanext.opendata_th.logic.auth.properties import (
     opendata_th_link_check,
     opendata_th_properties_show,
 )
+from ckanext.opendata_th.logic.auth.readiness import (
+    opendata_th_readiness_copy_forward,
+    opendata_th_readiness_file_delete,
+    opendata_th_readiness_file_download,
+    opendata_th_readiness_file_upload,
+    opendata_th_readiness_history,
+    opendata_th_readiness_list,
+    opendata_th_readiness_overdue_actions,
+    opendata_th_readiness_schema_show,
+    opendata_th_readiness_show,
+    opendata_th_readiness_update,
+)
 
 __all__ = ["opendata_th_properties_show", "opendata_th_link_check", "opendata_th_name_suggest"]
+__all__ += ["opendata_th_readiness_schema_show",
+            "opendata_th_readiness_show",
+            "opendata_th_readiness_update",
+            "opendata_th_readiness_list",
+            "opendata_th_readiness_history",
+            "opendata_th_readiness_copy_forward",
+            "opendata_th_readiness_file_upload",
+            "opendata_th_readiness_file_delete",
+            "opendata_th_readiness_overdue_actions",
+            "opendata_th_readiness_file_download"]
