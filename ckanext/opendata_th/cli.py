@@ -55,26 +55,57 @@ def overdue(org_name: str | None):
 @opendata_th.command()
 @click.option("--org", "org_name", default=None, help="Only this organization (name or id)")
 def remind(org_name: str | None):
-    """E-mail each overdue dataset's maintainer, once per due date (run daily).
+    """E-mail each overdue dataset's maintainer, once per due date, and the
+    owner of each overdue readiness improvement action, once per due date
+    (run daily).
     Also re-indexes datasets that fell due since they were indexed, so that
     search filters on opendata_score / opendata_unmet follow the clock.
     Exits non-zero when the mail server refused a reminder (retried next run)."""
     from ckanext.opendata_th.jobs.reminders import send_reminders
     from ckanext.opendata_th.jobs.search_index import refresh_overdue
 
+    from ckanext.opendata_th.jobs import readiness as readiness_jobs
+
     for name in refresh_overdue():
         click.echo(f"re-indexed\t{name}")
     try:
         outcome = send_reminders(org_name)
+        actions = readiness_jobs.send_reminders(org_name)
     except tk.ObjectNotFound:
         raise _organization_not_found(org_name or "")
     for key, label in (("sent", "sent"), ("already", "already reminded"),
                        ("no_email", "no maintainer e-mail"), ("failed", "not sent")):
         for name in outcome[key]:
             click.echo(f"{label}\t{name}")
-    if outcome["failed"]:
+    for key, label in (("sent", "sent"), ("already", "already reminded"),
+                       ("no_email", "no owner e-mail"), ("failed", "not sent")):
+        for action_id in actions[key]:
+            click.echo(f"{label}\treadiness action {action_id}")
+    failed = len(outcome["failed"]) + len(actions["failed"])
+    if failed:
         raise click.ClickException(
-            f"{len(outcome['failed'])} reminders could not be sent; they are retried next run")
+            f"{failed} reminders could not be sent; they are retried next run")
+
+
+@opendata_th.command("readiness-overdue")
+@click.option("--org", "org_name", default=None, help="Only this organization (name or id)")
+def readiness_overdue(org_name: str | None):
+    """List the overdue improvement actions of the readiness assessments
+    (each organization's latest fiscal year), the longest overdue first."""
+    from ckanext.opendata_th.jobs import readiness as readiness_jobs
+
+    try:
+        found = readiness_jobs.overdue_actions(org_name)
+    except tk.ObjectNotFound:
+        raise _organization_not_found(org_name or "")
+    if not found:
+        click.echo("ไม่มีการดำเนินการปรับปรุงที่เลยกำหนด / No overdue improvement actions")
+        return
+    for item in found:
+        action = item["action"]
+        click.echo(f"{item['organization']['name']}\t{item['fiscal_year']}\t{action['due_date']}"
+                   f"\t{readiness_jobs.format_due(action['due_date'], 'th')}\t{action['owner'] or '-'}"
+                   f"\t{readiness_jobs.activity_name(action['activity'], 'th')}: {action['description']}")
 
 
 @opendata_th.command("check-links")

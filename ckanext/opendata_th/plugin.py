@@ -7,7 +7,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.opendata_th import annotations, home, subscriptions
+from ckanext.opendata_th import annotations, home, readiness, subscriptions
 from ckanext.opendata_th.views import api_language, unstorable_input
 
 
@@ -20,6 +20,7 @@ from ckanext.opendata_th.views import api_language, unstorable_input
 @tk.blanket.validators
 class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
@@ -35,6 +36,10 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def update_config_schema(self, schema):
         return home.config_schema(schema)
+
+    # IConfigurable: a broken readiness schema file stops start-up with its error
+    def configure(self, config_):
+        readiness.check_config()
 
     # ISignal: follow-up work, queued after the change is committed
     def get_signal_subscriptions(self):

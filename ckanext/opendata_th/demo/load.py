@@ -5,6 +5,7 @@ so running ``ckan opendata-th demo`` twice changes nothing the second time.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import mimetypes
 from typing import Any
@@ -14,8 +15,10 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import lookup_package_plugin
 from werkzeug.datastructures import FileStorage
 
-from ckanext.opendata_th.context import site_context
+from ckanext.opendata_th import readiness
+from ckanext.opendata_th.context import now, site_context
 from ckanext.opendata_th.demo.datasets import DATA_DIR, DATASETS, ORGANIZATION
+from ckanext.opendata_th.demo.readiness import ASSESSMENTS
 
 _CORE_KEYS = {"name", "title", "notes", "owner_org", "license_id", "maintainer",
               "maintainer_email", "url", "tags", "resources", "private"}
@@ -73,6 +76,7 @@ def load_demo(org_name: str) -> dict[str, list[str]]:
             dict(context), {"name": org_name, **ORGANIZATION})
         created.append(org_name)
 
+    _load_assessments(org_name, context)
     schema_keys = _schema_keys()
     for dataset in DATASETS:
         try:
@@ -98,3 +102,23 @@ def load_demo(org_name: str) -> dict[str, list[str]]:
                 })
         created.append(dataset["name"])
     return {"created": created, "existing": existing}
+
+
+def _load_assessments(org_name: str, context: dict[str, Any]) -> None:
+    """The demo agency's readiness assessments, published, for the fiscal
+    years that have none yet (the current year's makes the agency ready to
+    publish its datasets)."""
+    current = readiness.current_fiscal_year()
+    today = now().date()
+    for offset, assessment in sorted(ASSESSMENTS.items()):
+        year = current + offset
+        shown = tk.get_action("opendata_th_readiness_show")(
+            dict(context), {"organization": org_name, "fiscal_year": year})
+        if shown["exists"]:
+            continue
+        actions = [{"activity": action["activity"], "description": action["description"],
+                    "due_date": (today + dt.timedelta(days=action["due_in_days"])).isoformat(),
+                    "done": action["done"]} for action in assessment["actions"]]
+        tk.get_action("opendata_th_readiness_update")(dict(context), {
+            "organization": org_name, "fiscal_year": year, "published": True,
+            "activities": assessment["activities"], "actions": actions})

@@ -17,6 +17,7 @@ from typing import Any, Callable, NoReturn
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import localize
+from ckanext.opendata_th.logic import readiness_gate
 from ckanext.opendata_th.playbook import disclosure, national_schema
 from ckanext.opendata_th.playbook.messages import N_, Message
 from ckanext.opendata_th.playbook.national_schema import SchemaError
@@ -215,15 +216,27 @@ def _will_be_public(data: dict[Key, Any], context: dict[str, Any]) -> bool:
     return not tk.get_validator("boolean_validator")(str(private), context)
 
 
+def _was_public(data: dict[Key, Any], context: dict[str, Any]) -> bool:
+    """Whether the dataset being validated is stored as public now (an update
+    of a public dataset; a new dataset was not)."""
+    package = context.get("package")
+    return (package is not None and data.get(("id",)) == getattr(package, "id", None)
+            and not package.private)
+
+
 def opendata_th_public_disclosure(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
                                   context: dict[str, Any]) -> None:
     """The schema's after-validator: a dataset that would be public must be
-    public data (ข้อมูลสาธารณะ) classified as open (เปิดเผย); otherwise the
-    error goes under ``private``, for every user, sysadmins included."""
+    public data (ข้อมูลสาธารณะ) classified as open (เปิดเผย), and one that
+    becomes public must belong to an organization that is ready for the
+    current fiscal year (logic/readiness_gate.py); otherwise the error goes
+    under ``private``, for every user, sysadmins included."""
     if not _will_be_public(data, context):
         return
     refusal = disclosure.public_refusal(
         _value(data, (CATEGORY_FIELD,)),
         _value(data, (CLASSIFICATION_FIELD,)))
+    if refusal is None and not _was_public(data, context):
+        refusal = readiness_gate.refusal(_value(data, ("owner_org",)))
     if refusal is not None:
         errors.setdefault(("private",), []).append(localize.text(refusal))

@@ -36,6 +36,9 @@ def bulk_process(id: str):
 
 
 def _refusal_message(error: tk.ValidationError) -> str:
+    reason = getattr(error, "reason", None)
+    if reason is not None:  # the organization is not ready (logic/readiness_gate.py)
+        return tk._("No dataset was made public: {reason}").format(reason=localize.text(reason))
     refusals = getattr(error, "refusals", None)
     if not refusals:  # another validation error: CKAN's summary of it
         return "; ".join(f"{field}: {message}" for field, message in error.error_summary.items())

@@ -21,6 +21,7 @@ import ckan.model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import localize
+from ckanext.opendata_th.logic import readiness_gate
 from ckanext.opendata_th.playbook import disclosure
 from ckanext.opendata_th.playbook.messages import Message
 from ckanext.opendata_th.playbook.vocabulary import CATEGORY_FIELD, CLASSIFICATION_FIELD
@@ -85,13 +86,37 @@ def bulk_update_public(up_func: Callable[..., Any], context: dict[str, Any],
     data (ข้อมูลสาธารณะ) classified as open (เปิดเผย).
 
     :raises ValidationError: ``{"datasets": ["<name>: <reason>", ...]}``
-        (HTTP 409), in the request's language
+        (HTTP 409), in the request's language; ``{"organization":
+        ["<why it is not ready>"]}`` when the organization is not ready for
+        the current fiscal year and a dataset of the request is private
     """
     tk.check_access("bulk_update_public", context, data_dict)
     refusals = public_refusals(context, data_dict)
     if refusals:
         raise PublicRefused(refusals)
+    not_ready = readiness_gate.refusal(data_dict.get("org_id"))
+    if not_ready is not None and _any_private(context, data_dict):
+        raise NotReady(not_ready)
     return up_func(context, data_dict)
+
+
+class NotReady(tk.ValidationError):
+    """A bulk "Make public" refused because the organization is not ready for
+    the current fiscal year (HTTP 409 on the API); nothing was changed."""
+
+    def __init__(self, reason: Message) -> None:
+        self.reason = reason
+        super().__init__({"organization": [localize.text(reason)]})
+
+
+def _any_private(context: dict[str, Any], data_dict: dict[str, Any]) -> bool:
+    """Whether the request would make a private dataset of the organization
+    public (datasets already public may be "made public" again)."""
+    model = context.get("model") or ckan.model
+    ids = _dataset_ids(data_dict)
+    return bool(ids) and model.Session.query(model.Package.id).filter(
+        model.Package.id.in_(ids), model.Package.owner_org == data_dict.get("org_id"),
+        model.Package.private.is_(True)).first() is not None
 
 
 @tk.chained_action
