@@ -13,6 +13,7 @@ from ckanext.opendata_th.home import (opendata_th_about_text, opendata_th_agency
                                       opendata_th_site_logo)
 from ckanext.opendata_th.form_guide import opendata_th_form_rules, opendata_th_form_sections
 from ckanext.opendata_th.playbook import dates, display, frequency, national_schema
+from ckanext.opendata_th.views.readiness import opendata_th_readiness_tab_shown
 
 __all__ = ["opendata_th_fields_by_data_type", "opendata_th_display_date",
            "opendata_th_last_update_source",
@@ -24,7 +25,9 @@ __all__ = ["opendata_th_fields_by_data_type", "opendata_th_display_date",
            "opendata_th_agency", "opendata_th_site_logo", "opendata_th_about_text",
            "opendata_th_intro_text", "opendata_th_home_datasets",
            # the dataset and resource forms (form_guide.py)
-           "opendata_th_form_sections", "opendata_th_form_rules"]
+           "opendata_th_form_sections", "opendata_th_form_rules",
+           # the organization page's readiness tab (views/readiness.py)
+           "opendata_th_readiness_tab_shown"]
 
 
 def opendata_th_fields_by_data_type(level: str) -> dict[str, list[str]]:

@@ -1,5 +1,6 @@
 """Blueprints of the ``opendata_th`` plugin, one module per area."""
 from ckanext.opendata_th.views.disclosure import disclosure
 from ckanext.opendata_th.views.properties import properties
+from ckanext.opendata_th.views.readiness import readiness
 
-__all__ = ["properties", "disclosure"]
+__all__ = ["properties", "disclosure", "readiness"]
