@@ -26,6 +26,7 @@ import ckanext.scheming
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
+from ckanext.opendata_th import readiness
 from ckanext.opendata_th.tests.browser.conftest import PASSWORD, TRADE_DEPARTMENT, log_in
 from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
 from ckanext.opendata_th.tests.test_glossary import effective_catalog
@@ -178,6 +179,13 @@ def portal():
     as_sysadmin = {"user": sysadmin["name"]}
     call_action("organization_patch", as_sysadmin, id=org["id"], description="หน่วยงานของรัฐ")
     call_action("group_patch", as_sysadmin, id=group["id"], description="กลุ่มเศรษฐกิจ")
+    call_action("opendata_th_readiness_update", {"user": approver["name"]}, organization=org["id"],
+                fiscal_year=readiness.current_fiscal_year(), published=True,
+                activities={"management_plan": {"level": 3, "evidence": "แผนปฏิบัติการข้อมูลเปิด",
+                                                "links": ["https://agency.example/plan.pdf"]},
+                            "budget": {"level": 1}},
+                actions=[{"activity": "budget", "description": "เสนองบประมาณ", "owner": publisher["name"],
+                          "due_date": "2026-01-31"}])
     newest = lambda action, id: call_action(action, id=id)[0]["id"]  # noqa: E731
     return {"approver": approver, "publisher": publisher, "sysadmin": sysadmin,
             "org": org, "group": group,
@@ -216,6 +224,7 @@ def test_no_untranslated_english_on_the_pages_people_see_in_thai(page, base_url,
         f"/group/activity/{group}", "/about", "/user/login", "/user/register",
         "/user/reset", f"/user/{data['publisher']['name']}",
         f"/user/activity/{data['publisher']['name']}", "/dataset/no-such-dataset",
+        f"/organization/readiness/{org}",
     ]
     for path in public:
         visit(path, "anonymous")
@@ -234,7 +243,7 @@ def test_no_untranslated_english_on_the_pages_people_see_in_thai(page, base_url,
         f"/dataset/{dataset['name']}/resource/new",
         f"/dataset/{dataset['name']}/resource/{resource}/edit",
         f"/dataset/{dataset['name']}", f"/dataset/changes/{data['change']}",
-        f"/organization/{org}",
+        f"/organization/{org}", f"/organization/readiness/{org}",
     ]:
         visit(path, "publisher")
 
@@ -245,6 +254,7 @@ def test_no_untranslated_english_on_the_pages_people_see_in_thai(page, base_url,
         f"/organization/member_new/{org}", f"/organization/bulk_process/{org}",
         f"/group/edit/{group}", f"/group/members/{group}", f"/group/manage_members/{group}",
         "/user/", f"/organization/changes/{data['org_change']}",
+        f"/organization/readiness/{org}", f"/organization/readiness/{org}/edit",
     ]:
         visit(path, "approver")
         # counts and headings CKAN writes in English, or translates after formatting
@@ -259,6 +269,7 @@ def test_no_untranslated_english_on_the_pages_people_see_in_thai(page, base_url,
     for path in [f"/organization/changes/{data['org_change']}", f"/group/changes/{data['group_change']}"]:
         visit(path, "sysadmin")
         assert page.locator("label[for=changes-from]").inner_text() == "ดูความเปลี่ยนแปลงตั้งแต่"
+    visit("/ckan-admin/readiness", "sysadmin")
 
     report = "\n".join(f"{where}:\n  " + "\n  ".join(sorted(found))
                        for where, found in seen.items())
