@@ -515,7 +515,7 @@ def test_field_labels_name_the_activity_and_field(schema):
     assert shown(r.field_label(schema, "activities.budget.evidence")) == B(
         "งบประมาณ: หลักฐาน", "Budget: evidence")
     assert shown(r.field_label(schema, "activities.old_theme.level")) == B("old_theme: ระดับ", "old_theme: level")
-    assert shown(r.field_label(schema, "actions.abc")) == B("รายการปรับปรุง", "Improvement action")
+    assert shown(r.field_label(schema, "actions.abc")) == B("การดำเนินการปรับปรุง", "Improvement action")
     assert shown(r.field_label(schema, "published")) == B("ช่อง published", "Field published")
 
 
