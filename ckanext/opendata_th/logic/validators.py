@@ -216,12 +216,13 @@ def _will_be_public(data: dict[Key, Any], context: dict[str, Any]) -> bool:
     return not tk.get_validator("boolean_validator")(str(private), context)
 
 
-def _was_public(data: dict[Key, Any], context: dict[str, Any]) -> bool:
-    """Whether the dataset being validated is stored as public now (an update
-    of a public dataset; a new dataset was not)."""
+def _was_public_in(owner_org: Any, data: dict[Key, Any], context: dict[str, Any]) -> bool:
+    """Whether the dataset being validated is stored as public now, in this
+    organization (an update of a public dataset that stays where it is; a
+    new dataset, or one moved from another organization, was not)."""
     package = context.get("package")
     return (package is not None and data.get(("id",)) == getattr(package, "id", None)
-            and not package.private)
+            and not package.private and package.owner_org == owner_org)
 
 
 def opendata_th_public_disclosure(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
@@ -236,7 +237,8 @@ def opendata_th_public_disclosure(key: Key, data: dict[Key, Any], errors: dict[K
     refusal = disclosure.public_refusal(
         _value(data, (CATEGORY_FIELD,)),
         _value(data, (CLASSIFICATION_FIELD,)))
-    if refusal is None and not _was_public(data, context):
-        refusal = readiness_gate.refusal(_value(data, ("owner_org",)))
+    owner_org = _value(data, ("owner_org",))
+    if refusal is None and not _was_public_in(owner_org, data, context):
+        refusal = readiness_gate.refusal(owner_org)
     if refusal is not None:
         errors.setdefault(("private",), []).append(localize.text(refusal))

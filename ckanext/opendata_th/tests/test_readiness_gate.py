@@ -138,6 +138,19 @@ def test_public_datasets_stay_public_and_editable_when_the_organization_is_not_r
     assert call_action("package_show", id=dataset["id"])["title"] == "สถิติการส่งออก (แก้ไข)"
 
 
+def test_a_public_dataset_cannot_move_into_an_organization_that_is_not_ready(app, people):
+    assess(people)
+    dataset = create(people)  # public in a ready organization
+    unready = factories.Organization(users=[{"name": people.admin["name"], "capacity": "admin"}])
+    message = refusal(api(app, people.admin, "package_patch", id=dataset["id"], owner_org=unready["id"]))
+    assert "ยังไม่พร้อม" in message, message
+    model.Session.expire_all()
+    assert model.Package.get(dataset["id"]).owner_org == people.org["id"]
+    # moved private, it may go
+    response = api(app, people.admin, "package_patch", id=dataset["id"], owner_org=unready["id"], private=True)
+    assert response.status_code == 200, response.json
+
+
 def test_with_the_gate_off_any_organization_may_publish(app, people, ckan_config, monkeypatch):
     # (a ckan_config mark here would lose to the module's)
     monkeypatch.setitem(ckan_config, "ckanext.opendata_th.require_readiness", "false")
