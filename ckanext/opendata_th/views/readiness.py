@@ -20,6 +20,7 @@ from markupsafe import Markup
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import charts
+from ckanext.opendata_th.playbook.messages import N_
 from ckanext.opendata_th.views.csrf import protect_from_csrf
 
 readiness = Blueprint("opendata_th_readiness", __name__)
@@ -33,6 +34,7 @@ action refuses over 100 anyway), so a crafted form costs little."""
 COMPARED_YEARS = 5
 """How many years the comparison chart shows (the newest)."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOT_ADMIN = N_("Only the organization's admins can change its readiness assessment.")
 
 
 # -- reading through the actions ---------------------------------------------
@@ -397,8 +399,7 @@ def edit(id: str):
     year = assessment["fiscal_year"]
     update = {"organization": organization["id"], "fiscal_year": year}
     if assessment.get("summary_only") or not _allowed("opendata_th_readiness_update", update):
-        return tk.abort(403, tk._("Only the organization's admins can change its readiness "
-                                  "assessment."))
+        return tk.abort(403, tk._(NOT_ADMIN))
     schema = _schema()
     errors: dict[str, list[str]] = {}
     if tk.request.method == "POST":
@@ -436,22 +437,30 @@ def _posted_year() -> int | str:
     return (tk.request.form.get("year") or "").strip()[:20]
 
 
+def _button(name: str, data_dict: dict[str, Any], not_found: str = N_("Organization not found")) -> Any:
+    """Run a button's action: its result (True when it returns nothing), or
+    False after flashing why it was refused (bad input); a 403 or 404 page
+    when it may not run at all."""
+    try:
+        return _action(name, data_dict) or True
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._(NOT_ADMIN))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._(not_found))
+    except tk.ValidationError as error:
+        tk.h.flash_error(_first_error(error))
+        return False
+
+
 @readiness.route("/organization/readiness/<id>/copy", methods=["POST"])
 def copy(id: str):
     """Start the next fiscal year from this one (answers and open actions)."""
     protect_from_csrf()
     organization = _organization(id)
     year = _posted_year()
-    try:
-        copied = _action("opendata_th_readiness_copy_forward",
-                         {"organization": organization["id"], "from_year": year})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the organization's admins can change its readiness "
-                                  "assessment."))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Organization not found"))
-    except tk.ValidationError as error:
-        tk.h.flash_error(_first_error(error))
+    copied = _button("opendata_th_readiness_copy_forward",
+                     {"organization": organization["id"], "from_year": year})
+    if not copied:
         return tk.redirect_to("opendata_th_readiness.read", id=organization["name"],
                               year=year or None)
     tk.h.flash_success(tk._("{fiscal_year} starts from a copy of the previous year.").format(
@@ -467,17 +476,8 @@ def publish(id: str):
     organization = _organization(id)
     year = _posted_year()
     published = tk.request.form.get("published") == "true"
-    try:
-        _action("opendata_th_readiness_update", {"organization": organization["id"],
-                                                 "fiscal_year": year, "published": published})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the organization's admins can change its readiness "
-                                  "assessment."))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Organization not found"))
-    except tk.ValidationError as error:
-        tk.h.flash_error(_first_error(error))
-    else:
+    if _button("opendata_th_readiness_update", {"organization": organization["id"],
+                                                "fiscal_year": year, "published": published}):
         tk.h.flash_success(tk._("The summary is published: everyone can read it.") if published
                            else tk._("The summary is no longer published."))
     return tk.redirect_to("opendata_th_readiness.read", id=organization["name"], year=year or None)
@@ -493,18 +493,10 @@ def file_upload(id: str):
     year = _posted_year()
     activity = (tk.request.form.get("activity") or "")[:100]
     upload = tk.request.files.get("upload")
-    try:
-        uploaded = _action("opendata_th_readiness_file_upload", {
-            "organization": organization["id"], "fiscal_year": year, "activity": activity,
-            "upload": upload})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the organization's admins can change its readiness "
-                                  "assessment."))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Organization not found"))
-    except tk.ValidationError as error:
-        tk.h.flash_error(_first_error(error))
-    else:
+    uploaded = _button("opendata_th_readiness_file_upload", {
+        "organization": organization["id"], "fiscal_year": year, "activity": activity,
+        "upload": upload})
+    if uploaded:
         tk.h.flash_success(tk._("The file “{name}” is attached.").format(name=uploaded["name"]))
     return tk.redirect_to("opendata_th_readiness.edit", id=organization["name"],
                           year=year or None, _anchor=f"activity-{activity}")
@@ -516,16 +508,7 @@ def file_delete(id: str, file_id: str):
     protect_from_csrf()
     organization = _organization(id)
     year = _posted_year()
-    try:
-        _action("opendata_th_readiness_file_delete", {"id": file_id})
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("File not found"))
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the organization's admins can change its readiness "
-                                  "assessment."))
-    except tk.ValidationError as error:
-        tk.h.flash_error(_first_error(error))
-    else:
+    if _button("opendata_th_readiness_file_delete", {"id": file_id}, not_found=N_("File not found")):
         tk.h.flash_success(tk._("The file is removed."))
     return tk.redirect_to("opendata_th_readiness.edit", id=organization["name"], year=year or None)
 
