@@ -27,6 +27,9 @@ i18n:
 serve: install
 	$(BIN)/python scripts/devstack.py serve
 
+# The whole suite runs in one pytest-xdist worker per CPU, each with its own
+# databases and Redis database; naming test paths runs one process unless
+# -n N is given: make test PYTEST_ARGS="ckanext/opendata_th/tests/test_form.py -q"
 test: install
 	@scripts/system-deps.sh --browser $(PYTHON)
 	$(BIN)/python scripts/devstack.py test $(PYTEST_ARGS)

@@ -18,6 +18,7 @@ starts is stopped when it exits (Ctrl-C, SIGTERM or the end of the command).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import signal
@@ -301,8 +302,86 @@ def cmd_test(stack: Stack, database: str, redis_db: int, pytest_args: list[str])
     stack.use_datastore(database)
     stack.env["CKAN_REDIS_URL"] = stack.redis_url(redis_db)
     stack.env["CKAN_INI"] = str(ROOT / "test.ini")
-    argv = [str(BIN / "pytest"), "--ckan-ini=test.ini", *pytest_args]
-    return subprocess.run(argv, env=stack.env, cwd=ROOT).returncode
+    argv = [str(BIN / "pytest"), "--ckan-ini=test.ini"]
+    workers = worker_count(pytest_args)
+    if workers > 1 and (os.environ.get("CKAN_SQLALCHEMY_URL") or os.environ.get("CKAN_REDIS_URL")):
+        log("CKAN_SQLALCHEMY_URL / CKAN_REDIS_URL are set: one pytest process "
+            "(parallel workers need databases this script creates)")
+        workers = 1
+        pytest_args = [*pytest_args, "-n", "0"] if xdist_installed() else pytest_args
+    if workers > 1:
+        stack.env[WORKERS_ENV] = json.dumps(
+            [worker_services(stack, database, redis_db, index) for index in range(workers)])
+        log(f"{workers} pytest workers, each with its own databases "
+            f"({database}_gw0 ...) and Redis database ({redis_db} ... {redis_db + workers - 1})")
+        if not given_option(pytest_args, "-n", "--numprocesses"):
+            argv += ["-n", str(workers)]
+        if not given_option(pytest_args, "--dist", "-d"):
+            # a module's tests stay in one worker: its module-scoped fixtures
+            # and clean_db_once are set up once
+            argv += ["--dist", "loadfile"]
+    started = time.monotonic()
+    code = subprocess.run([*argv, *pytest_args], env=stack.env, cwd=ROOT).returncode
+    log(f"tests took {time.monotonic() - started:.0f}s")
+    return code
+
+
+WORKERS_ENV = "OPENDATA_TH_TEST_WORKERS"
+"""JSON list of the environment of each pytest-xdist worker (CKAN's
+database, DataStore, Redis and storage URLs), read by the tests' conftest.py
+before CKAN loads its configuration."""
+
+SINGLE_PROCESS_OPTIONS = {"--pdb", "--trace", "-p no:xdist", "-pno:xdist"}
+
+
+def xdist_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("xdist") is not None
+
+
+def given_option(args: list[str], short: str, long: str) -> str | None:
+    """The value of a pytest option given as ``-n 2``, ``-n2``, ``--numprocesses 2``
+    or ``--numprocesses=2``; None when it is not given."""
+    for position, arg in enumerate(args):
+        if arg in (short, long):
+            return args[position + 1] if position + 1 < len(args) else ""
+        if arg.startswith(long + "="):
+            return arg.split("=", 1)[1]
+        if arg.startswith(short) and not arg.startswith("--") and len(arg) > len(short):
+            return arg[len(short):]
+    return None
+
+
+def worker_count(pytest_args: list[str]) -> int:
+    """How many pytest processes to run: the ``-n`` asked for; otherwise
+    one per CPU for the whole suite, and one when test paths are named (a
+    quick run of a few files starts faster alone)."""
+    asked = given_option(pytest_args, "-n", "--numprocesses")
+    if asked is not None:
+        if asked in ("auto", "logical"):
+            return os.cpu_count() or 1
+        return int(asked) if asked.isdigit() else 1
+    joined = [" ".join(pair) for pair in zip(pytest_args, pytest_args[1:])]
+    if SINGLE_PROCESS_OPTIONS & {*pytest_args, *joined} or not xdist_installed():
+        return 1
+    named_paths = [arg for arg in pytest_args
+                   if not arg.startswith("-") and (ROOT / arg.split("::")[0]).exists()]
+    return 1 if named_paths else (os.cpu_count() or 1)
+
+
+def worker_services(stack: Stack, database: str, redis_db: int, index: int) -> dict[str, str]:
+    """The environment of worker ``gw<index>``: databases ``<database>_gw<index>``
+    (and its DataStore), Redis database ``redis_db + index``, its own storage
+    directory (uploads, web assets)."""
+    name = f"{database}_gw{index}"
+    env = {"CKAN_SQLALCHEMY_URL": stack.postgres_url(name),
+           "CKAN_REDIS_URL": stack.redis_url(redis_db + index),
+           "CKAN_STORAGE_PATH": str(DEV / f"test-storage-{name}")}
+    urls = stack.datastore_urls(name)
+    if urls:
+        env["CKAN_DATASTORE_WRITE_URL"], env["CKAN_DATASTORE_READ_URL"] = urls
+    return env
 
 
 def xloader_token() -> str:

@@ -1,10 +1,102 @@
 """Shared fixtures. CKAN's own pytest plugin (``--ckan-ini``) provides
 ``reset_db``, ``with_plugins``, ``app`` and the factories."""
+import json
 import os
 
 import pytest
 
 _cleaned_modules: set[str] = set()
+
+WORKERS_ENV = "OPENDATA_TH_TEST_WORKERS"
+
+
+def pytest_configure(config):
+    """Give a pytest-xdist worker its own services, before CKAN's pytest
+    plugin loads the configuration (in ``pytest_sessionstart``): the
+    databases, Redis database and storage that ``scripts/devstack.py test``
+    made for it and listed in $OPENDATA_TH_TEST_WORKERS. Workers sharing one
+    database would wipe each other's data (``clean_db``)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    services = json.loads(os.environ.get(WORKERS_ENV) or "[]")
+    if services:
+        # a worker that replaces a crashed one (gw2 for gw0) takes its services
+        os.environ.update(services[int(worker.removeprefix("gw")) % len(services)])
+    elif os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") != "1":
+        raise pytest.UsageError(
+            "Parallel tests need a database per worker: run them with "
+            "`scripts/devstack.py test -n N` (or `make test`), not pytest -n directly.")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """Make CKAN's ``with_plugins`` (every plugin loaded again for each test)
+    and ``app`` cheaper, before CKAN's pytest plugin loads them the first
+    time. Each load read every installed package's entry points once per
+    plugin, and parsed the same YAML files again (CKAN's config declaration,
+    scheming's dataset schema, the web assets): about 1.5 s a test. These
+    are the same all through a run, so they are read once; what the code
+    gets is unchanged (a copy of the parsed data, which it may change)."""
+    if not session.config.getoption("ckan_ini", default=None):
+        return  # the pure tests: no CKAN
+    import functools
+
+    import msgspec.yaml
+    import yaml
+
+    import ckan.plugins.core
+
+    ckan.plugins.core.entry_points = functools.cache(ckan.plugins.core.entry_points)
+    yaml.safe_load = _parsed_once(yaml.safe_load)
+    msgspec.yaml.decode = _parsed_once(msgspec.yaml.decode)
+
+
+def _parsed_once(parse):
+    """``parse(text)``, remembered by text, as a deep copy. Streams are read
+    first; calls with options are passed on as they are; a stream that does
+    not parse is parsed again under its own name (for the error's text)."""
+    import copy
+    import functools
+    import io
+
+    remembered = functools.lru_cache(maxsize=256)(parse)
+
+    @functools.wraps(parse)
+    def parse_once(source, *args, **options):
+        if args or options:
+            return parse(source, *args, **options)
+        text = source if isinstance(source, (str, bytes)) else source.read()
+        if not isinstance(text, (str, bytes)):
+            return parse(text)
+        try:
+            return copy.deepcopy(remembered(text))
+        except Exception:
+            if text is source:
+                raise
+            again = io.StringIO(text) if isinstance(text, str) else io.BytesIO(text)
+            again.name = getattr(source, "name", "<file>")
+            return parse(again)
+
+    return parse_once
+
+
+_migrated_versions: dict[str, list] = {}
+"""Each plugin's alembic version rows just after ``clean_db`` migrated it."""
+
+
+def _plugin_versions(name: str) -> list | None:
+    """The rows of ``<plugin>_alembic_version``; None without that table."""
+    import sqlalchemy as sa
+
+    import ckan.model as model
+
+    table = f"{name}_alembic_version"
+    with model.meta.engine.connect() as connection:  # no lock held after
+        if not sa.inspect(connection).has_table(table):
+            return None
+        return sorted(row[0] for row in
+                      connection.execute(sa.text(f'SELECT version_num FROM "{table}"')))
 
 
 @pytest.fixture
@@ -22,8 +114,15 @@ def clean_db(reset_db, migrate_db_for, ckan_config):
 
     reset_db()
     for name in ckan_config.get("ckan.plugins"):
-        if os.path.exists(_resolve_alembic_config(name)):
+        if not os.path.exists(_resolve_alembic_config(name)):
+            continue
+        # Migrating again takes a third of a second and does nothing while
+        # the plugin's tables are as its migrations left them (CKAN only
+        # emptied them): done when they were dropped or another version set.
+        versions = _plugin_versions(name)
+        if versions is None or versions != _migrated_versions.get(name):
             migrate_db_for(name)
+            _migrated_versions[name] = _plugin_versions(name)
     search.clear_all()  # the PostgreSQL index is not among CKAN's tables
 
 

@@ -7,12 +7,8 @@ cursor in their field. Without JavaScript every field is shown and a dataset
 can still be created."""
 from __future__ import annotations
 
-import shutil
-import tempfile
-import time
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 import ckan.model as model
 from ckan.tests.helpers import call_action
@@ -20,7 +16,7 @@ from ckan.tests.helpers import call_action
 from ckanext.opendata_th.playbook import frequency
 from ckanext.opendata_th.playbook import national_schema as ns
 from ckanext.opendata_th.tests.browser.conftest import (
-    CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, TRADE_DEPARTMENT, field, log_in)
+    TIMEOUT_MS, TRADE_DEPARTMENT, field, fresh_page, log_in)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
 
@@ -211,28 +207,13 @@ def test_the_form_is_much_shorter_than_it_was(new_form):
 # --- without JavaScript --------------------------------------------------------------------
 
 @pytest.fixture
-def page_without_javascript(request, base_url):
+def page_without_javascript(request, chromium, base_url):
     """A Chromium page with JavaScript turned off (a screenshot in /tmp when
     the test fails, as the ``page`` fixture does)."""
-    profile = tempfile.mkdtemp(prefix="opendata-th-chromium-nojs-")
-    failed_before = request.session.testsfailed
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900}, locale="en-US", java_script_enabled=False)
-        # a whole form is posted and a dataset created: slower than a page view
-        context.set_default_timeout(3 * TIMEOUT_MS)
-        context.set_default_navigation_timeout(3 * TIMEOUT_MS)
-        page = context.pages[0] if context.pages else context.new_page()
-        try:
-            yield page
-        finally:
-            if request.session.testsfailed > failed_before:
-                path = f"/tmp/opendata-th-{request.node.name}-{int(time.time())}.png"
-                page.screenshot(path=path, full_page=True)
-                print(f"\nscreenshot of the failed test's page: {path} ({page.url})")
-            context.close()
-            shutil.rmtree(profile, ignore_errors=True)
+    # a whole form is posted and a dataset created: slower than a page view
+    with fresh_page(request, chromium, timeout_ms=3 * TIMEOUT_MS,
+                    java_script_enabled=False) as page:
+        yield page
 
 
 def test_without_javascript_every_field_is_shown_and_a_dataset_can_be_created(
