@@ -18,7 +18,9 @@ from ckan.tests.helpers import call_action
 from ckanext.opendata_th.jobs.readiness import send_reminders
 from ckanext.opendata_th.model import ReadinessReminder
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "with_extended_cli")
+# app: a web app of this configuration, so that links in e-mails use its
+# ckan.site_url (CKAN builds URLs outside requests from the last app made)
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "with_extended_cli", "app")
 
 NOW = "2026-03-10 02:00:00"  # UTC: 09:00 in Bangkok
 

@@ -20,7 +20,9 @@ from ckanext.opendata_th.model import Reminder
 from ckanext.opendata_th.playbook.dates import BANGKOK
 
 # with_extended_cli: the command uses this test's configuration (smtp.server)
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "with_extended_cli")
+# app: a web app of this configuration, so that links in e-mails use its
+# ckan.site_url (CKAN builds URLs outside requests from the last app made)
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "with_extended_cli", "app")
 
 NOW = "2026-03-10 02:00:00"  # UTC: 09:00 in Bangkok
 MONTHLY = {"update_frequency_unit": "เดือน", "update_frequency_interval": "1"}
