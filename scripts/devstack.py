@@ -444,9 +444,11 @@ def cmd_serve(stack: Stack, host: str, port: int) -> int:
     if made_token and admin_file.exists():
         log("queueing the portal's existing files for the DataStore (previews)")
         stack.ckan("-c", ini, "xloader", "submit", "all", "-y", check=False)
+    # idempotent: a portal made by an earlier version gets what the demo
+    # has gained since (e.g. the readiness assessments)
+    log("loading demo data (what is missing)")
+    stack.ckan("-c", ini, "opendata-th", "demo")
     if not admin_file.exists():
-        log("loading demo data")
-        stack.ckan("-c", ini, "opendata-th", "demo")
         admin_file.write_text(f"admin {password}\n")
     name, password = admin_file.read_text().split()
 
