@@ -93,6 +93,7 @@ def readiness_overdue(org_name: str | None):
     """List the overdue improvement actions of the readiness assessments
     (each organization's latest fiscal year), the longest overdue first."""
     from ckanext.opendata_th.jobs import readiness as readiness_jobs
+    from ckanext.opendata_th.jobs.reminders import format_due
 
     try:
         found = readiness_jobs.overdue_actions(org_name)
@@ -104,7 +105,7 @@ def readiness_overdue(org_name: str | None):
     for item in found:
         action = item["action"]
         click.echo(f"{item['organization']['name']}\t{item['fiscal_year']}\t{action['due_date']}"
-                   f"\t{readiness_jobs.format_due(action['due_date'], 'th')}\t{action['owner'] or '-'}"
+                   f"\t{format_due(action['due_date'], 'th')}\t{action['owner'] or '-'}"
                    f"\t{readiness_jobs.activity_name(action['activity'], 'th')}: {action['description']}")
 
 

@@ -19,7 +19,7 @@ from ckan import authz
 
 from ckanext.opendata_th.model.readiness import ReadinessAssessment, ReadinessFile
 from ckanext.opendata_th.playbook import readiness as rules
-from ckanext.opendata_th.playbook.dates import BANGKOK
+from ckanext.opendata_th.context import now
 
 SCHEMA_OPTION = "ckanext.opendata_th.readiness.schema"
 REQUIRED_LEVEL_OPTION = "ckanext.opendata_th.readiness.required_level"
@@ -65,11 +65,6 @@ def check_config() -> None:
 def max_file_size() -> int:
     """The largest evidence file accepted, in bytes."""
     return int(tk.config.get(MAX_FILE_SIZE_OPTION) or DEFAULT_MAX_FILE_SIZE)
-
-
-def now() -> dt.datetime:
-    """The current time in Bangkok (aware)."""
-    return dt.datetime.now(BANGKOK)
 
 
 def today() -> dt.date:

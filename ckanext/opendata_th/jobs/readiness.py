@@ -14,8 +14,8 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import emails, localize, readiness
 from ckanext.opendata_th.context import site_context
+from ckanext.opendata_th.jobs.reminders import format_due
 from ckanext.opendata_th.model.readiness_reminder import ReadinessReminder
-from ckanext.opendata_th.playbook import dates
 from ckanext.opendata_th.playbook import readiness as rules
 
 log = logging.getLogger(__name__)
@@ -31,11 +31,6 @@ def overdue_actions(org: str | None = None) -> list[dict[str, Any]]:
     data_dict = {"organization": org} if org else {}
     found = tk.get_action("opendata_th_readiness_overdue_actions")(site_context(), data_dict)
     return sorted(found, key=lambda item: (item["action"]["due_date"] or "", item["organization"]["name"]))
-
-
-def format_due(due_iso: str, lang: str) -> str:
-    due = dt.date.fromisoformat(due_iso)
-    return dates.format_date_th(due) if lang == "th" else dates.format_date_en(due)
 
 
 def activity_name(key: str, lang: str) -> str:

@@ -539,8 +539,8 @@ def _due_date(value: object) -> tuple[bool, str | None]:
         if _DATE.fullmatch(text):
             try:
                 return True, dt.date.fromisoformat(text).isoformat()
-            except ValueError:
-                pass
+            except ValueError:  # the shape of a date but no such day, e.g. 2026-02-30
+                return False, None
     return False, None
 
 

@@ -21,13 +21,21 @@ def uploaded(base_url, ckan_config, tmp_path, xloader_token, publisher,  # noqa:
     """A public dataset with a cp874 CSV uploaded by a publisher, loaded."""
     ckan_config["ckan.storage_path"] = str(tmp_path)
     dataset = create_dataset(resources=[])
+    resource = upload(base_url, publisher, dataset, "จำนวนผู้ส่งออกรายจังหวัด", "CSV",
+                      ("exporters.csv", csv_text(THAI_ROWS).encode("cp874")))
+    run_queued_jobs()
+    return resource
+
+
+def upload(base_url, user, dataset, name, format_, file):
+    """resource_create of an uploaded ``file`` (name, bytes) by ``user``,
+    over HTTP (multipart, with the user's API token)."""
     answer = requests.post(
         f"{base_url}/api/3/action/resource_create",
-        headers={"Authorization": publisher["token"]},
-        data={"package_id": dataset["id"], "name": "จำนวนผู้ส่งออกรายจังหวัด", "format": "CSV"},
-        files={"upload": ("exporters.csv", csv_text(THAI_ROWS).encode("cp874"))}, timeout=30)
+        headers={"Authorization": user["token"]},
+        data={"package_id": dataset["id"], "name": name, "format": format_},
+        files={"upload": file}, timeout=30)
     assert answer.status_code == 200, answer.text
-    run_queued_jobs()
     return answer.json()["result"]
 
 
@@ -53,12 +61,7 @@ def test_a_pdf_is_shown_on_its_resource_page_with_a_thai_download_link(
 
     ckan_config["ckan.storage_path"] = str(tmp_path)
     dataset = create_dataset(resources=[])
-    answer = requests.post(
-        f"{base_url}/api/3/action/resource_create",
-        headers={"Authorization": publisher["token"]},
-        data={"package_id": dataset["id"], "name": "รายงานประจำปี", "format": "PDF"},
-        files={"upload": ("report.pdf", PDF)}, timeout=30)
-    resource = answer.json()["result"]
+    resource = upload(base_url, publisher, dataset, "รายงานประจำปี", "PDF", ("report.pdf", PDF))
 
     page.goto(f"{base_url}/dataset/{dataset['id']}/resource/{resource['id']}")
 
