@@ -9,6 +9,8 @@ search documents.
 ``opendata_schedule``     overdue, on_schedule or no_schedule
 ``opendata_properties``   the ten open-data properties: score and detail,
                           texts in the request's language
+``opendata_stage``        the dataset's stage in the disclosure workflow
+                          (candidate, selected, ..., published; a facet)
 
 The rules are in :mod:`.playbook`; this module gathers their inputs from CKAN
 once per call (licences, holidays, the latest link checks of every dataset
@@ -28,12 +30,15 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import context, localize
+from ckanext.opendata_th import workflow as workflow_glue
 from ckanext.opendata_th.model import LinkCheck
-from ckanext.opendata_th.playbook import frequency, properties
+from ckanext.opendata_th.playbook import frequency, properties, workflow
 from ckanext.opendata_th.playbook.dates import BANGKOK
 
 SCHEDULE_FIELD = "opendata_schedule"
 """The facet of where datasets stand against their update frequency."""
+STAGE_FIELD = "opendata_stage"
+"""The facet of the datasets' stages in the disclosure workflow."""
 SCHEDULED = "scheduled"
 """Indexed value of ``opendata_schedule`` for datasets with a due date."""
 DUE_FIELD = "opendata_overdue_date"
@@ -50,12 +55,15 @@ class Facts:
     open_license_ids: frozenset[str]
     link_checks: dict[str, dict[str, bool]]
     zone: dt.tzinfo
+    stages: dict[str, str]
 
     @classmethod
     def read(cls, package_ids: Iterable[str]) -> "Facts":
+        ids = list(package_ids)
         return cls(now=context.now(), holidays=context.holidays(),
                    open_license_ids=context.open_license_ids(),
-                   link_checks=LinkCheck.latest(package_ids), zone=context.display_zone())
+                   link_checks=LinkCheck.latest(ids), zone=context.display_zone(),
+                   stages={id_: record.stage for id_, record in workflow_glue.records(ids).items()})
 
 
 def annotate(pkg_dict: dict[str, Any]) -> None:
@@ -120,6 +128,8 @@ def _annotate_schedule(pkg_dict: dict[str, Any], facts: Facts) -> None:
 
 def _annotate(pkg_dict: dict[str, Any], facts: Facts) -> None:
     _annotate_schedule(pkg_dict, facts)
+    pkg_dict[STAGE_FIELD] = facts.stages.get(pkg_dict.get("id") or "") or (
+        workflow.CANDIDATE if pkg_dict.get("private") else workflow.PUBLISHED)
     checks = properties.ExternalChecks(url_status=facts.link_checks.get(pkg_dict.get("id") or ""))
     pkg_dict["opendata_properties"] = properties.evaluate(
         pkg_dict, now=facts.now, checks=checks, open_license_ids=facts.open_license_ids,
@@ -136,7 +146,7 @@ def for_index(doc: dict[str, Any]) -> dict[str, Any]:
     the schedule facet below).
     """
     for key in ("opendata_properties", "opendata_last_update", "opendata_due_date",
-                "opendata_overdue", SCHEDULE_FIELD):
+                "opendata_overdue", SCHEDULE_FIELD, STAGE_FIELD):
         doc.pop(key, None)
     if not doc.get("validated_data_dict"):
         return doc
@@ -150,6 +160,7 @@ def for_index(doc: dict[str, Any]) -> dict[str, Any]:
     doc[DUE_FIELD] = (due.overdue_from.replace(tzinfo=BANGKOK).astimezone(dt.timezone.utc)
                       .strftime("%Y-%m-%dT%H:%M:%SZ") if due else None)
     doc[SCHEDULE_FIELD] = SCHEDULED if due else frequency.NO_SCHEDULE
+    doc[STAGE_FIELD] = dataset[STAGE_FIELD]
     doc["opendata_score"] = assessment["score"]
     doc["opendata_unmet"] = [prop["key"] for prop in assessment["properties"]
                              if prop["status"] != properties.MET]
@@ -236,9 +247,15 @@ def after_search(search_results: dict[str, Any], search_params: dict[str, Any]) 
     """Annotate the results in one batch; split and label the schedule facet."""
     annotate_results([d for d in search_results["results"] if isinstance(d, dict) and "resources" in d])
     split_schedule_facet(search_results, search_params, _count_as_current_user)
-    facet = search_results.get("search_facets", {}).get(SCHEDULE_FIELD)
-    if facet:
-        labels = schedule_labels()
-        for item in facet["items"]:
-            item["display_name"] = labels.get(item["name"], item["name"])
+    for field, labels in ((SCHEDULE_FIELD, schedule_labels), (STAGE_FIELD, stage_labels)):
+        facet = search_results.get("search_facets", {}).get(field)
+        if facet:
+            names = labels()
+            for item in facet["items"]:
+                item["display_name"] = names.get(item["name"], item["name"])
     return search_results
+
+
+def stage_labels() -> dict[str, str]:
+    """The stage facet's values for people, in the current language."""
+    return {stage: localize.text(label) for stage, label in workflow.STAGE_LABELS.items()}

@@ -55,9 +55,10 @@ def overdue(org_name: str | None):
 @opendata_th.command()
 @click.option("--org", "org_name", default=None, help="Only this organization (name or id)")
 def remind(org_name: str | None):
-    """E-mail each overdue dataset's maintainer, once per due date, and the
-    owner of each overdue readiness improvement action, once per due date
-    (run daily).
+    """E-mail each overdue dataset's maintainer, once per due date, the
+    owner of each overdue readiness improvement action, once per due date,
+    and each approver a digest of the datasets waiting for their approval,
+    once a day (run daily).
     Also re-indexes datasets that fell due since they were indexed, so that
     search filters on opendata_score / opendata_unmet follow the clock.
     Exits non-zero when the mail server refused a reminder (retried next run)."""
@@ -65,6 +66,7 @@ def remind(org_name: str | None):
     from ckanext.opendata_th.jobs.search_index import refresh_overdue
 
     from ckanext.opendata_th.jobs import readiness as readiness_jobs
+    from ckanext.opendata_th.jobs import workflow as workflow_jobs
 
     for name in refresh_overdue():
         click.echo(f"re-indexed\t{name}")
@@ -73,6 +75,7 @@ def remind(org_name: str | None):
         actions = readiness_jobs.send_reminders(org_name)
     except tk.ObjectNotFound:
         raise _organization_not_found(org_name or "")
+    digests = workflow_jobs.send_approval_digests()
     for key, label in (("sent", "sent"), ("already", "already reminded"),
                        ("no_email", "no maintainer e-mail"), ("failed", "not sent")):
         for name in outcome[key]:
@@ -81,7 +84,11 @@ def remind(org_name: str | None):
                        ("no_email", "no owner e-mail"), ("failed", "not sent")):
         for action_id in actions[key]:
             click.echo(f"{label}\treadiness action {action_id}")
-    failed = len(outcome["failed"]) + len(actions["failed"])
+    for key, label in (("sent", "sent"), ("already", "already sent today"),
+                       ("no_email", "no approver e-mail"), ("failed", "not sent")):
+        for name in digests[key]:
+            click.echo(f"{label}\tapproval digest to {name}")
+    failed = len(outcome["failed"]) + len(actions["failed"]) + len(digests["failed"])
     if failed:
         raise click.ClickException(
             f"{failed} reminders could not be sent; they are retried next run")

@@ -14,6 +14,9 @@ from ckanext.opendata_th.home import (opendata_th_about_text, opendata_th_agency
 from ckanext.opendata_th.form_guide import opendata_th_form_rules, opendata_th_form_sections
 from ckanext.opendata_th.playbook import dates, display, frequency, national_schema
 from ckanext.opendata_th.views.readiness import opendata_th_readiness_tab_shown
+from ckanext.opendata_th.views.workflow import (opendata_th_stage_label,
+                                               opendata_th_workflow_org_tabs,
+                                               opendata_th_workflow_tab_shown)
 
 __all__ = ["opendata_th_fields_by_data_type", "opendata_th_display_date",
            "opendata_th_last_update_source",
@@ -27,7 +30,10 @@ __all__ = ["opendata_th_fields_by_data_type", "opendata_th_display_date",
            # the dataset and resource forms (form_guide.py)
            "opendata_th_form_sections", "opendata_th_form_rules",
            # the organization page's readiness tab (views/readiness.py)
-           "opendata_th_readiness_tab_shown"]
+           "opendata_th_readiness_tab_shown",
+           # the disclosure workflow's stage badge and tabs (views/workflow.py)
+           "opendata_th_stage_label", "opendata_th_workflow_tab_shown",
+           "opendata_th_workflow_org_tabs"]
 
 
 def opendata_th_fields_by_data_type(level: str) -> dict[str, list[str]]:

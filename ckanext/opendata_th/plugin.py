@@ -7,7 +7,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.opendata_th import annotations, home, readiness, subscriptions
+from ckanext.opendata_th import annotations, home, readiness, subscriptions, workflow
+from ckanext.opendata_th.logic import approval_gate
 from ckanext.opendata_th.views import api_language, unstorable_input
 
 
@@ -37,9 +38,12 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config_schema(self, schema):
         return home.config_schema(schema)
 
-    # IConfigurable: a broken readiness schema file stops start-up with its error
+    # IConfigurable: a broken readiness questionnaire, classification tree or
+    # priority weights stop start-up with the error
     def configure(self, config_):
         readiness.check_config()
+        workflow.check_config()
+        workflow.check_config()  # the classification tree and the priority weights
 
     # ISignal: follow-up work, queued after the change is committed
     def get_signal_subscriptions(self):
@@ -66,8 +70,16 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return annotations.for_index(pkg_dict)
 
+    # IPackageController: the disclosure workflow's stage follows every save
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        approval_gate.record_after_create(context, pkg_dict)
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        approval_gate.record_after_update(context, pkg_dict)
+
     # IFacets
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        facets_dict[annotations.STAGE_FIELD] = tk._("Stage")
         facets_dict[annotations.SCHEDULE_FIELD] = tk._("Update schedule")
         return facets_dict
 

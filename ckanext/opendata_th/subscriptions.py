@@ -18,7 +18,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th.context import site_context
-from ckanext.opendata_th.jobs import link_check
+from ckanext.opendata_th.jobs import link_check, search_index
+from ckanext.opendata_th.jobs import workflow as workflow_jobs
 
 DATASET_ACTIONS = (
     "package_create", "package_update", "package_patch", "package_revise",
@@ -35,9 +36,30 @@ FOLLOW_UPS: list[Callable[[dict[str, Any]], None]] = [
 _QUEUED = "opendata_th_followed_up"
 
 
+WORKFLOW_ACTIONS = (
+    "opendata_th_transition", "opendata_th_select", "opendata_th_classify", "opendata_th_prioritise",
+)
+"""Actions that change a dataset's workflow record (its stage is a facet)."""
+
+
 def get_subscriptions() -> dict[Any, list[dict[str, Any]]]:
     return {tk.signals.action_succeeded: [
-        {"sender": action, "receiver": dataset_changed} for action in DATASET_ACTIONS]}
+        {"sender": action, "receiver": dataset_changed} for action in DATASET_ACTIONS] + [
+        {"sender": action, "receiver": workflow_changed} for action in WORKFLOW_ACTIONS]}
+
+
+def workflow_changed(action: str, **kwargs: Any) -> None:
+    """After a committed workflow change: re-index the dataset (its stage is
+    in the search index) and, for an approval or a return, queue the e-mail
+    to the publisher."""
+    context = kwargs.get("context") or {}
+    result = kwargs.get("result")
+    if context.get("defer_commit") or not isinstance(result, dict) or not result.get("package_id"):
+        return
+    search_index.reindex(result["package_id"])
+    if action == "opendata_th_transition":
+        workflow_jobs.enqueue_decision(result["package_id"],
+                                       str((kwargs.get("data_dict") or {}).get("transition")))
 
 
 def dataset_changed(action: str, **kwargs: Any) -> None:

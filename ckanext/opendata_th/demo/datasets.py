@@ -208,4 +208,69 @@ DATASETS: list[dict[str, Any]] = [
             }
         ],
     },
+
+    # Surveyed but not published (see demo/workflow.py): no data file yet
+    {
+        **_COMMON,
+        "name": "trade-fair-exhibitors",
+        "title": "รายชื่อบริษัทที่ร่วมออกบูธงานแสดงสินค้าระหว่างประเทศ",
+        "notes": (
+            "ชื่อบริษัท ประเภทสินค้า และงานแสดงสินค้าที่สถาบันพาผู้ประกอบการไทยเข้าร่วม\n\n"
+            "Companies that exhibited at international trade fairs with the institute."
+        ),
+        "tags": ["งานแสดงสินค้า", "trade fair"],
+        "data_type": "ข้อมูลระเบียน",
+        "objective": ["พันธกิจหน่วยงาน"],
+        "update_frequency_unit": "ปี",
+        "update_frequency_interval": "1",
+        "geo_coverage": "ประเทศ",
+        "data_support": "ไม่มี",
+        "data_collect": "ไม่มี",
+        "high_value_dataset": "False",
+        "reference_data": "False",
+        "resources": [],
+    },
+    {
+        **_COMMON,
+        "name": "exporter-contacts",
+        "title": "ทะเบียนผู้ติดต่อของผู้ส่งออก",
+        "notes": (
+            "ชื่อ ที่อยู่ โทรศัพท์ และอีเมลของผู้ติดต่อของผู้ส่งออกที่ขึ้นทะเบียน\n\n"
+            "Names, addresses, phone numbers and e-mails of exporters' contact persons."
+        ),
+        "tags": ["ผู้ส่งออก", "exporters"],
+        "data_type": "ข้อมูลระเบียน",
+        "objective": ["พันธกิจหน่วยงาน"],
+        "update_frequency_unit": "เดือน",
+        "update_frequency_interval": "1",
+        "geo_coverage": "ประเทศ",
+        "data_support": "ไม่มี",
+        "data_collect": "ไม่มี",
+        "high_value_dataset": "False",
+        "reference_data": "False",
+        "resources": [],
+    },
+    {
+        **_COMMON,
+        "name": "export-promotion-budget-plan",
+        "title": "แผนงบประมาณส่งเสริมการส่งออก (ร่าง)",
+        "notes": (
+            "ร่างแผนการใช้งบประมาณโครงการส่งเสริมการส่งออกของปีงบประมาณถัดไป ใช้ภายในสถาบัน\n\n"
+            "Draft budget plan of next year's export promotion projects, for internal use."
+        ),
+        "tags": ["งบประมาณ", "budget"],
+        "data_type": "ข้อมูลระเบียน",
+        "objective": ["พันธกิจหน่วยงาน"],
+        "update_frequency_unit": "ปี",
+        "update_frequency_interval": "1",
+        "geo_coverage": "ประเทศ",
+        "data_support": "ไม่มี",
+        "data_collect": "ไม่มี",
+        "high_value_dataset": "False",
+        "reference_data": "False",
+        "data_category": "ข้อมูลใช้ภายใน",
+        "data_classification": "ชั้นเผยแพร่ภายในองค์กร",
+        "accessible_condition": "ใช้ภายในสถาบันเท่านั้น",
+        "resources": [],
+    },
 ]

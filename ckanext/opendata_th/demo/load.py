@@ -19,6 +19,7 @@ from ckanext.opendata_th import readiness
 from ckanext.opendata_th.context import now, site_context
 from ckanext.opendata_th.demo.datasets import DATA_DIR, DATASETS, ORGANIZATION
 from ckanext.opendata_th.demo.readiness import ASSESSMENTS
+from ckanext.opendata_th.demo.workflow import PLANS
 
 _CORE_KEYS = {"name", "title", "notes", "owner_org", "license_id", "maintainer",
               "maintainer_email", "url", "tags", "resources", "private"}
@@ -100,8 +101,26 @@ def load_demo(org_name: str) -> dict[str, list[str]]:
                     "upload": FileStorage(stream=stream, filename=path.name,
                                           content_type=content_type),
                 })
+        _walk(pkg["id"], PLANS.get(dataset["name"], {}), context)
         created.append(dataset["name"])
     return {"created": created, "existing": existing}
+
+
+def _walk(package_id: str, plan: dict[str, Any], context: dict[str, Any]) -> None:
+    """Take a new demo dataset through the disclosure workflow as its plan
+    says (demo/workflow.py), with the same actions the pages use."""
+    def act(action: str, **data: Any) -> None:
+        tk.get_action(action)(dict(context), {"id": package_id, **data})
+
+    if plan.get("reasons"):
+        act("opendata_th_select", reasons=plan["reasons"], note=plan.get("note", ""))
+    if plan.get("scores"):
+        value, quality, manageability = plan["scores"]
+        act("opendata_th_prioritise", value=value, quality=quality, manageability=manageability)
+    if plan.get("answers"):
+        act("opendata_th_classify", answers=plan["answers"], details={})
+    for transition, comment in plan.get("transitions", []):
+        act("opendata_th_transition", transition=transition, comment=comment)
 
 
 def _load_assessments(org_name: str, context: dict[str, Any]) -> None:

@@ -14,10 +14,11 @@ import json
 import re
 from typing import Any, Callable, NoReturn
 
+import ckan.model as ckan_model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import localize
-from ckanext.opendata_th.logic import readiness_gate
+from ckanext.opendata_th.logic import approval_gate, readiness_gate
 from ckanext.opendata_th.playbook import disclosure, national_schema
 from ckanext.opendata_th.playbook.messages import N_, Message
 from ckanext.opendata_th.playbook.national_schema import SchemaError
@@ -198,9 +199,9 @@ def opendata_th_tag_string(key: Key, data: dict[Key, Any], errors: dict[Key, lis
 def _will_be_public(data: dict[Key, Any], context: dict[str, Any]) -> bool:
     """Whether the dataset being validated will be public once saved.
 
-    ``private`` may be missing: package_create then makes the dataset public,
-    package_update keeps the stored value (package_update puts the dataset
-    being updated in ``context["package"]`` and its id in the data). Any
+    ``private`` may be missing: package_update keeps the stored value
+    (package_update puts the dataset being updated in ``context["package"]``
+    and its id in the data); a new dataset was made private before. Any
     other value is read as CKAN stores it: by the time this after-validator
     runs, CKAN's ``boolean_validator`` has made it a bool, and a string is
     read the same way (only "true", "yes", "t", "y" and "1" are private;
@@ -216,29 +217,66 @@ def _will_be_public(data: dict[Key, Any], context: dict[str, Any]) -> bool:
     return not tk.get_validator("boolean_validator")(str(private), context)
 
 
-def _was_public_in(owner_org: Any, data: dict[Key, Any], context: dict[str, Any]) -> bool:
-    """Whether the dataset being validated is stored as public now, in this
-    organization (an update of a public dataset that stays where it is; a
-    new dataset, or one moved from another organization, was not)."""
+def _stored_public(data: dict[Key, Any], context: dict[str, Any]) -> Any:
+    """The dataset being updated as stored, when it is public now (a routine
+    edit of a published dataset), else None (a new or private dataset)."""
     package = context.get("package")
-    return (package is not None and data.get(("id",)) == getattr(package, "id", None)
-            and not package.private and package.owner_org == owner_org)
+    if package is not None and data.get(("id",)) == getattr(package, "id", None) and not package.private:
+        return package
+    return None
+
+
+def _licence_open(licence_id: Any) -> tuple[bool, str]:
+    """Whether CKAN's licence register marks this licence as open, and its title."""
+    licence = ckan_model.Package.get_license_register().get(licence_id) if licence_id else None
+    return (bool(licence and licence.isopen()), licence.title if licence else str(licence_id or ""))
 
 
 def opendata_th_public_disclosure(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
                                   context: dict[str, Any]) -> None:
-    """The schema's after-validator: a dataset that would be public must be
-    public data (ข้อมูลสาธารณะ) classified as open (เปิดเผย), and one that
-    becomes public must belong to an organization that is ready for the
-    current fiscal year (logic/readiness_gate.py); otherwise the error goes
-    under ``private``, for every user, sysadmins included."""
+    """The schema's after-validator: the publish rule, for every user and
+    route that saves a dataset.
+
+    - A new dataset with no ``private`` given starts private (a candidate of
+      the disclosure workflow).
+    - A dataset becomes public only when it is public data (ข้อมูลสาธารณะ)
+      classified as open (เปิดเผย), an approver has approved it
+      (logic/approval_gate.py) and its organization is ready for the current
+      fiscal year (logic/readiness_gate.py); otherwise the error goes under
+      ``private``.
+    - A published dataset stays public through routine edits; an edit that
+      makes it undisclosable (its category or classification, or a licence
+      changed to one that is not open) makes it private at once, and the
+      workflow returns it to the approvers with the reason.
+    """
+    if data.get(("private",), tk.missing) in (tk.missing, None) and context.get("package") is None:
+        data[("private",)] = True
+        return
     if not _will_be_public(data, context):
         return
-    refusal = disclosure.public_refusal(
-        _value(data, (CATEGORY_FIELD,)),
-        _value(data, (CLASSIFICATION_FIELD,)))
+    category = _value(data, (CATEGORY_FIELD,))
+    classification = _value(data, (CLASSIFICATION_FIELD,))
     owner_org = _value(data, ("owner_org",))
-    if refusal is None and not _was_public_in(owner_org, data, context):
-        refusal = readiness_gate.refusal(owner_org)
+    stored = _stored_public(data, context)
+    if stored is not None:
+        licence_id = _value(data, ("license_id",))
+        licence_open, licence_title = _licence_open(licence_id)
+        recall = disclosure.recall_reason(
+            category, classification, licence_title=licence_title, licence_open=licence_open,
+            licence_changed=licence_id != stored.license_id)
+        if recall is not None:
+            data[("private",)] = True
+            approval_gate.mark_recalled(stored, recall)
+            return
+        if stored.owner_org == owner_org:
+            return
+        refusal = readiness_gate.refusal(owner_org)  # moved into another organization
+    else:
+        refusal = disclosure.public_refusal(category, classification)
+        if refusal is None:
+            refusal = approval_gate.refusal(_value(data, ("id",)), _value(data, ("name",)),
+                                            context.get("user"))
+        if refusal is None:
+            refusal = readiness_gate.refusal(owner_org)
     if refusal is not None:
         errors.setdefault(("private",), []).append(localize.text(refusal))

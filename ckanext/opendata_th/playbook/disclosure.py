@@ -2,10 +2,12 @@
 
 Only public data (data_category ข้อมูลสาธารณะ) classified as open
 (data_classification เปิดเผย) may be public; a dataset of any other category
-or classification, or with none given, must stay private. The rule holds for
-every user, sysadmins included, and every route that can make a dataset
-public (the action API, the dataset form, the organization's bulk "Make
-public"); the CKAN glue that applies it lives in ``logic/validators.py`` and
+or classification, or with none given, must stay private. And it becomes
+public only when an approver approves it (the workflow's "approve"). The
+rule holds for every user, sysadmins included, and every route that can
+make a dataset public (the action API, the dataset form, the organization's
+bulk "Make public"); the CKAN glue that applies it lives in
+``logic/validators.py``, ``logic/approval_gate.py`` and
 ``logic/action/disclosure.py``.
 """
 from __future__ import annotations
@@ -51,3 +53,39 @@ def public_refusal(category: object, classification: object) -> Message | None:
         category=_described(CATEGORY_FIELD, category),
         classification=_described(CLASSIFICATION_FIELD, classification),
         public=PUBLIC, open=OPEN)
+
+
+# -- approval -------------------------------------------------------------------
+#
+# Being public data classified as open is necessary, not enough: a dataset
+# becomes public only when an approver of its organization approves it
+# (the "approve" transition of playbook/workflow.py). Once published, routine
+# edits keep it public; a change that makes it undisclosable unpublishes it.
+
+def not_approved(disclosure_url: str | None) -> Message:
+    """Why a dataset cannot be made public by editing it: only approval
+    publishes, and where to send it for approval (its disclosure page), or
+    for a dataset being created, that it starts private."""
+    if not disclosure_url:
+        return Message(N_(
+            "A new dataset starts private, as a candidate of the disclosure workflow: it becomes "
+            "public when an approver of its organization approves it. Create it private, then send "
+            "it for approval on its disclosure page."))
+    return Message(N_(
+        "Only an approver of the organization can make a dataset public, by approving it: send "
+        "the dataset for approval on its disclosure page ({url})."), url=disclosure_url)
+
+
+def recall_reason(category: object, classification: object, *, licence_title: object,
+                  licence_open: bool, licence_changed: bool) -> Message | None:
+    """Why a published dataset must be unpublished after this edit, or None
+    when it stays public: its data category or classification no longer
+    allows disclosure, or its licence was changed to one that is not open."""
+    refusal = public_refusal(category, classification)
+    if refusal is None and licence_changed and not licence_open:
+        refusal = Message(N_("The licence was changed to “{licence}”, which is not an open licence."),
+                          licence=_value(licence_title) or "-")
+    if refusal is None:
+        return None
+    return Message(N_("The dataset was made private and returned to the approvers: {reason}"),
+                   reason=refusal)

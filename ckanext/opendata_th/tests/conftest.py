@@ -159,15 +159,13 @@ def sysadmin():
 def create_dataset(org, sysadmin):
     """``create_dataset(**fields)``: package_create of a dataset valid under
     the national schema, in ``org``, as a sysadmin (one CSV link unless
-    ``resources`` is given)."""
-    from ckan.tests.helpers import call_action
-
-    from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+    ``resources`` is given), published unless ``private=True``."""
+    from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
 
     def create(**fields):
         fields.setdefault("resources", [national_resource()])
-        return call_action("package_create", {"user": sysadmin["name"]},
-                           **national_dataset(owner_org=org["id"], **fields))
+        return create_dataset({"user": sysadmin["name"]},
+                              **national_dataset(owner_org=org["id"], **fields))
 
     return create
 

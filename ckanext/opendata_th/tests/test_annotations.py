@@ -14,7 +14,7 @@ from ckan.tests.helpers import call_action
 
 from ckanext.opendata_th import annotations, context
 from ckanext.opendata_th.model import LinkCheck, Reminder
-from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
 from ckanext.opendata_th.tests.web import Browser
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
 def create(org, sysadmin, **fields):
     fields.setdefault("resources", [national_resource()])
-    return call_action("package_create", {"user": sysadmin["name"]},
+    return create_dataset( {"user": sysadmin["name"]},
                        **national_dataset(owner_org=org["id"], **fields))
 
 
@@ -161,7 +161,7 @@ def web(link_site):
 
 @pytest.mark.usefixtures("with_test_worker")
 def test_link_check_job_records_answers_and_feeds_permanent(org, sysadmin, web):
-    created = create(org, sysadmin, name="linked", resources=[
+    created = create(org, sysadmin, name="linked", private=True, resources=[
         {"name": "ok", "url": f"{web}/ok.csv", "format": "CSV"},
         {"name": "gone", "url": f"{web}/gone.csv", "format": "CSV"}])
     # creating resources queued a real job; run the queue as a worker would
@@ -311,7 +311,7 @@ def test_check_links_button_runs_the_check_for_editors_only(org, web, app):
     editor, stranger = factories.UserWithToken(), factories.UserWithToken()
     call_action("organization_member_create", id=org["id"], username=editor["name"], role="editor")
     factories.Organization(users=[{"name": stranger["name"], "capacity": "admin"}])
-    created = call_action("package_create", {"user": editor["name"]}, **national_dataset(
+    created = create_dataset( {"user": editor["name"]}, **national_dataset(
         owner_org=org["id"], name="button", resources=[
             {"name": "ok", "url": f"{web}/ok.csv", "format": "CSV"},
             {"name": "gone", "url": f"{web}/gone.csv", "format": "CSV"}]))

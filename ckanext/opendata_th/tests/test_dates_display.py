@@ -14,10 +14,9 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
-from ckan.tests.helpers import call_action
 
 from ckanext.opendata_th.playbook import dates
-from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
@@ -141,7 +140,7 @@ def portal(clean_db):
     whose file changed at ``LATE_UTC``."""
     sysadmin = factories.Sysadmin()
     org = factories.Organization(name="trade-institute")
-    dataset = call_action("package_create", {"user": sysadmin["name"]}, **national_dataset(
+    dataset = create_dataset( {"user": sysadmin["name"]}, **national_dataset(
         name="exporters", owner_org=org["id"],
         resources=[national_resource(last_modified=LATE_UTC)]))
     return {"sysadmin": sysadmin, "org": org, "dataset": dataset}

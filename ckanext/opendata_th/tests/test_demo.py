@@ -6,6 +6,14 @@ from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests.helpers import call_action
 
 from ckanext.opendata_th.demo.datasets import DATASETS
+from ckanext.opendata_th.demo.workflow import PLANS
+
+STAGES = {
+    "export-value-by-market": "published", "registered-exporters-by-province": "published",
+    "tambon-location": "published", "trade-training-courses": "pending_approval",
+    "thai-trade-ports-unlocode": "returned", "trade-fair-exhibitors": "selected",
+    "exporter-contacts": "withheld", "export-promotion-budget-plan": "candidate",
+}
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db")
@@ -16,7 +24,22 @@ def test_demo_creates_the_agency_with_datasets_and_csv_uploads(ckan_config):
 
     org = call_action("organization_show", id="trade-institute", include_datasets=True)
     assert org["title"].startswith("สถาบันการค้าระหว่างประเทศ")
-    assert org["package_count"] == len(DATASETS)
+
+    # the datasets stand at every stage of the disclosure workflow; only the
+    # approved ones are public
+    assert set(PLANS) == {dataset["name"] for dataset in DATASETS} == set(STAGES)
+    for name, stage in STAGES.items():
+        shown = call_action("package_show", id=name)
+        assert (shown["opendata_stage"], shown["private"]) == (stage, stage != "published"), name
+    public = call_action("package_search", {"user": "", "ignore_auth": False}, q="*:*",
+                         rows=50, **{"facet.field": '["opendata_stage"]'})
+    assert sorted(d["name"] for d in public["results"]) == sorted(
+        name for name, stage in STAGES.items() if stage == "published")
+    assert public["facets"]["opendata_stage"] == {"published": 3}
+    history = call_action("opendata_th_workflow_history", id="thai-trade-ports-unlocode")
+    assert history[0]["transition"] == "return" and "UN/LOCODE" in history[0]["comment"]
+    withheld = call_action("package_show", id="exporter-contacts")
+    assert withheld["data_category"] == "ข้อมูลส่วนบุคคล"
 
     dataset = call_action("package_show", id="export-value-by-market")
     assert dataset["title"] == "มูลค่าการส่งออกรายเดือนจำแนกตามตลาดสำคัญ"
@@ -42,7 +65,7 @@ def test_demo_creates_the_agency_with_datasets_and_csv_uploads(ckan_config):
     again = runner.invoke(ckan_cli, ["-c", ckan_config["__file__"], "opendata-th", "demo"])
     assert again.exit_code == 0, again.output
     assert "created" not in again.output
-    assert call_action("package_search", q="*:*")["count"] == len(DATASETS)
+    assert call_action("package_search", q="*:*", include_private=True)["count"] == len(DATASETS)
     assert len(call_action("opendata_th_readiness_history", organization="trade-institute",
                            fiscal_year=year)) == 1
 

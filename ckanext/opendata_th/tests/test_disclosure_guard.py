@@ -1,14 +1,19 @@
-"""Only public data classified as open may be public, by every route.
+"""The publish rule, by every route: a dataset is public only when it is
+public data classified as open and an approver has approved it.
 
 A dataset whose data_category is not ข้อมูลสาธารณะ (public data), or whose
-data_classification is not เปิดเผย (open), cannot be public: not through
-package_create (public by default when ``private`` is not given),
-package_update, package_patch, package_revise, the resource actions, the
-dataset form's visibility select, nor the organization page's bulk "Make
-public" (bulk_update_public). Sysadmins, organization admins and editors are
-all refused, with a reason in the request's language; a refused request changes
-nothing, and the dataset stays invisible to anonymous visitors. Private
-datasets of any category stay allowed.
+data_classification is not เปิดเผย (open), or that no approver approved,
+cannot be made public: not through package_create, package_update,
+package_patch, package_revise, the resource actions, the dataset form's
+visibility select, nor the organization page's bulk "Make public"
+(bulk_update_public). Sysadmins (unless
+``ckanext.opendata_th.sysadmins_publish_directly``), organization admins and
+editors are all refused, with a reason in the request's language; a refused
+request changes nothing, and the dataset stays invisible to anonymous
+visitors. A new dataset with no ``private`` given starts private. Private
+datasets of any category stay allowed. A published dataset that an edit
+makes undisclosable (category, classification, a licence that is not open)
+becomes private at once and goes back to the approvers with the reason.
 """
 from __future__ import annotations
 
@@ -27,7 +32,8 @@ from ckan.tests.helpers import call_action
 
 from ckanext.opendata_th.playbook.vocabulary import (
     CONFIDENTIAL, INTERNAL, INTERNAL_DISTRIBUTION, OPEN, PERSONAL, PUBLIC, SECRET, SECURITY)
-from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+from ckanext.opendata_th.logic import approval_gate
+from ckanext.opendata_th.tests.datasets import national_dataset, national_resource, publish
 from ckanext.opendata_th.tests.web import Browser
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
@@ -66,11 +72,34 @@ def create(people, **fields):
                        **national_dataset(owner_org=people.org["id"], **fields))
 
 
+def published(people, **fields):
+    """A dataset an approver approved: public."""
+    return publish(create(people, private=True, **fields)["id"])
+
+
+def approved_while_private(dataset):
+    """Record an approval of a private dataset (the state the approve
+    transition is in just before it makes the dataset public)."""
+    approval_gate.record_publication(model.Package.get(dataset["id"]), user_id=None,
+                                     source="tests", comment="")
+    model.repo.commit()
+
+
+def stage(dataset):
+    model.Session.expire_all()
+    return call_action("package_show", id=dataset["id"])["opendata_stage"]
+
+
+def latest_event(dataset):
+    return call_action("opendata_th_workflow_history", id=dataset["id"])[0]
+
+
 def made_public_before_the_rule(people, dataset):
     """A dataset that may not be public, made public as CKAN's own bulk "Make
     public" did before this rule (straight to the table)."""
     ckan_bulk_update_public({"model": model, "user": people.sysadmin["name"], "ignore_auth": True},
                             {"datasets": [dataset["id"]], "org_id": people.org["id"]})
+    model.Session.expire_all()  # CKAN's update went straight to the table
     assert call_action("package_show", id=dataset["id"])["private"] is False
     return call_action("package_show", id=dataset["id"])
 
@@ -113,6 +142,16 @@ def assert_reason(message, category=PERSONAL, classification=CONFIDENTIAL, label
         assert "no data classification" in message, message
 
 
+def assert_not_approved(message, lang="th"):
+    """The approval refusal: only an approver publishes, through the disclosure page."""
+    message = re.sub(r"^[a-z0-9_-]+: ", "", message)  # after a dataset's name
+    if lang == "th":
+        assert "ผู้อนุมัติ" in message and "ส่งขออนุมัติ" in message, message
+        assert not ENGLISH_WORDS.search(message.split("(")[0]), message
+    else:
+        assert "approver" in message and "for approval" in message, message
+
+
 def assert_refused(response, key="private", **reason):
     """HTTP 409 "Validation Error" with the reason under ``key`` (in Thai,
     the portal's language, unless ``lang`` says otherwise)."""
@@ -144,15 +183,26 @@ def api(app, user, action, **data):
     return app.post(f"/api/3/action/{action}", json=data, headers={"Authorization": user["token"]})
 
 
-@pytest.mark.parametrize("visibility", [{"private": False}, {}, {"private": "False"}, {"private": "false"},
+@pytest.mark.parametrize("visibility", [{"private": False}, {"private": "False"}, {"private": "false"},
                                         {"private": ""}, {"private": "on"}],
-                         ids=["false", "not-given", "False-string", "false-string", "empty", "on"])
+                         ids=["false", "False-string", "false-string", "empty", "on"])
 def test_package_create_of_non_public_data_as_public_is_refused(app, people, user, visibility):
     # CKAN's boolean_validator stores "", "on" and anything but true/yes/t/y/1 as public
     fields = national_dataset(owner_org=people.org["id"], **PERSONAL_DATA, **visibility)
     assert_refused(api(app, user, "package_create", **fields))
     assert model.Package.by_name(fields["name"]) is None
     assert app.get("/api/3/action/package_show", query_string={"id": fields["name"]}).status_code == 404
+
+
+def test_a_new_dataset_without_visibility_starts_private_as_a_candidate(app, people, user):
+    for governance in (PERSONAL_DATA, OPEN_DATA):
+        fields = national_dataset(owner_org=people.org["id"], **governance)
+        response = api(app, user, "package_create", **fields)
+        assert response.status_code == 200, response.json
+        dataset = response.json["result"]
+        assert dataset["private"] is True and stored_private(dataset) is True
+        assert dataset["opendata_stage"] == "candidate"
+        assert_hidden(app, dataset)
 
 
 @pytest.mark.parametrize("governance, reason", [
@@ -164,7 +214,7 @@ def test_package_create_of_non_public_data_as_public_is_refused(app, people, use
     ({"data_category": PUBLIC}, {"category": PUBLIC, "classification": None, "labels": ("Public", "")}),
 ], ids=["internal", "security", "public-without-classification"])
 def test_every_non_open_governance_is_refused_as_public(app, people, governance, reason):
-    fields = national_dataset(owner_org=people.org["id"], **governance)
+    fields = national_dataset(owner_org=people.org["id"], private=False, **governance)
     if "data_classification" not in governance:
         del fields["data_classification"]
     assert_refused(api(app, people.admin, "package_create", **fields), **reason)
@@ -181,18 +231,64 @@ def test_non_public_data_can_be_created_private(app, people, user, private):
     assert_hidden(app, dataset)
 
 
-def test_public_data_classified_open_can_be_public(app, people, user):
-    fields = national_dataset(owner_org=people.org["id"], **OPEN_DATA)  # private not given: public
+def test_open_data_is_public_only_once_an_approver_approved_it(app, people, user):
+    fields = national_dataset(owner_org=people.org["id"], private=False, **OPEN_DATA)
     response = api(app, user, "package_create", **fields)
-    assert response.status_code == 200, response.json
-    dataset = response.json["result"]
-    assert dataset["private"] is False
-    assert_visible(app, dataset)
-    # and a private one made public
+    assert response.status_code == 409
+    assert_not_approved(response.json["error"]["private"][0])
+    assert model.Package.by_name(fields["name"]) is None
+
     private = create(people, **OPEN_DATA, private=True)
+    before = shown(private)
+    full = {key: value for key, value in before.items() if not key.startswith("opendata_")}
+    for action, data in [
+        ("package_update", {**full, "private": False}),
+        ("package_patch", {"id": private["id"], "private": False}),
+        ("package_revise", {"match": {"id": private["id"]}, "update": {"private": False}}),
+    ]:
+        response = api(app, user, action, **data)
+        assert response.status_code == 409, (action, response.json)
+        message = response.json["error"]["private"][0]
+        assert_not_approved(message)
+        assert f"/dataset/{private['name']}/disclosure" in message  # where to send it
+        assert shown(private) == before and stored_private(private) is True
+    assert_hidden(app, private)
+    # in English when asked
+    response = app.post("/en/api/3/action/package_patch", json={"id": private["id"], "private": False},
+                        headers={"Authorization": user["token"]})
+    assert_not_approved(response.json["error"]["private"][0], lang="en")
+
+    # approved, it can be made public (what the approve transition does next)
+    approved_while_private(private)
     response = api(app, user, "package_patch", id=private["id"], private=False)
     assert response.status_code == 200, response.json
     assert_visible(app, private)
+    assert stage(private) == "published"
+
+
+@pytest.mark.ckan_config("ckanext.opendata_th.sysadmins_publish_directly", "true")
+def test_the_option_lets_sysadmins_alone_publish_directly_and_records_it(app, people):
+    for user in (people.admin, people.editor):
+        response = api(app, user, "package_create", **national_dataset(
+            owner_org=people.org["id"], private=False, **OPEN_DATA))
+        assert response.status_code == 409
+        assert_not_approved(response.json["error"]["private"][0])
+    fields = national_dataset(owner_org=people.org["id"], private=False, **OPEN_DATA)
+    response = api(app, people.sysadmin, "package_create", **fields)
+    assert response.status_code == 200, response.json
+    assert_visible(app, response.json["result"])
+    assert stage(response.json["result"]) == "published"
+    # personal data stays refused, for them too
+    response = api(app, people.sysadmin, "package_create", **national_dataset(
+        owner_org=people.org["id"], private=False, **PERSONAL_DATA))
+    assert_refused(response)
+    # a private dataset made public by the sysadmin: the approval is theirs
+    private = create(people, **OPEN_DATA, private=True)
+    response = api(app, people.sysadmin, "package_patch", id=private["id"], private=False)
+    assert response.status_code == 200, response.json
+    event = latest_event(private)
+    assert (event["transition"], event["to_stage"]) == ("approve", "published")
+    assert event["user"] == people.sysadmin["name"] and event["detail"] == {"source": "sysadmin"}
 
 
 def test_a_private_non_public_dataset_cannot_be_made_public_by_update_patch_or_revise(app, people, user):
@@ -220,52 +316,91 @@ def test_a_private_non_public_dataset_cannot_be_made_public_by_update_patch_or_r
     assert_hidden(app, dataset)
 
 
-def test_a_public_dataset_cannot_become_non_public_data_and_stay_public(app, people, user):
-    dataset = create(people, **OPEN_DATA)
-    before = shown(dataset)
-    full = {key: value for key, value in before.items() if key != "private" and not key.startswith("opendata_")}
-    for action, data in [
-        ("package_patch", {"id": dataset["id"], **PERSONAL_DATA}),
-        ("package_update", {**full, **PERSONAL_DATA}),  # private not given: the stored public
-        ("package_revise", {"match": {"id": dataset["id"]}, "update": PERSONAL_DATA}),
-    ]:
-        assert_refused(api(app, user, action, **data))
-        assert shown(dataset) == before, action
+@pytest.mark.parametrize("action", ["package_patch", "package_update", "package_revise"])
+def test_a_published_dataset_made_undisclosable_is_unpublished_at_once_and_returned(app, people, user,
+                                                                                   action):
+    dataset = published(people, **OPEN_DATA)
     assert_visible(app, dataset)
-
-    # made private at the same time, the change is fine
-    response = api(app, user, "package_patch", id=dataset["id"], private=True, **PERSONAL_DATA)
+    full = {key: value for key, value in shown(dataset).items()
+            if key != "private" and not key.startswith("opendata_")}
+    data = {"package_patch": {"id": dataset["id"], **PERSONAL_DATA},
+            "package_update": {**full, **PERSONAL_DATA},  # private not given: the stored public
+            "package_revise": {"match": {"id": dataset["id"]}, "update": PERSONAL_DATA}}[action]
+    response = api(app, user, action, **data)
     assert response.status_code == 200, response.json
     assert shown(dataset)["data_category"] == PERSONAL
+    assert stored_private(dataset) is True
     assert_hidden(app, dataset)
+    # back to the approvers, with the reason
+    assert stage(dataset) == "pending_approval"
+    event = latest_event(dataset)
+    assert (event["transition"], event["from_stage"], event["user"]) == ("recall", "published", None)
+    assert "ส่งกลับให้ผู้อนุมัติ" in event["comment"] and f"“{PERSONAL}”" in event["comment"]
 
 
-def test_resource_actions_are_refused_on_a_public_dataset_that_may_not_be_public(app, people, user):
-    dataset = create(people, **PERSONAL_DATA, private=True, resources=[national_resource()])
-    dataset = made_public_before_the_rule(people, dataset)
-    resource = dataset["resources"][0]
+def test_a_licence_changed_to_a_closed_one_unpublishes_but_routine_edits_keep_it_public(app, people, user):
+    dataset = published(people, **OPEN_DATA, resources=[national_resource()])
+    # routine edits: metadata, a new resource, data updates
     for action, data in [
-        ("resource_create", {"package_id": dataset["id"], **national_resource(name="ใหม่")}),
-        ("resource_update", {**national_resource(name="แก้ไข"), "id": resource["id"]}),
-        ("resource_patch", {"id": resource["id"], "name": "แก้ไข"}),
-        ("resource_delete", {"id": resource["id"]}),
-    ]:
-        assert_refused(api(app, user, action, **data))
-        assert shown(dataset) == dataset, action
-
-    # once private, the resources can be changed
-    response = api(app, user, "package_patch", id=dataset["id"], private=True)
-    assert response.status_code == 200, response.json
-    assert_hidden(app, dataset)
-    for action, data in [
-        ("resource_create", {"package_id": dataset["id"], **national_resource(name="ใหม่")}),
-        ("resource_patch", {"id": resource["id"], "name": "แก้ไข"}),
-        ("resource_delete", {"id": resource["id"]}),
+        ("package_patch", {"id": dataset["id"], "title": "ชื่อใหม่", "notes": "คำอธิบายใหม่"}),
+        ("resource_create", {"package_id": dataset["id"], **national_resource(name="ปี 2569")}),
+        ("resource_patch", {"id": dataset["resources"][0]["id"], "last_modified": "2026-11-01T00:00:00"}),
     ]:
         response = api(app, user, action, **data)
         assert response.status_code == 200, (action, response.json)
-    assert [r["name"] for r in shown(dataset)["resources"]] == ["ใหม่"]
+        assert stored_private(dataset) is False and stage(dataset) == "published", action
+    assert_visible(app, dataset)
+
+    response = api(app, user, "package_patch", id=dataset["id"],
+                   license_id="Creative Commons Attribution Non-Commercial")
+    assert response.status_code == 200, response.json
+    assert stored_private(dataset) is True and stage(dataset) == "pending_approval"
+    assert "ไม่ใช่สัญญาอนุญาตแบบเปิด" in latest_event(dataset)["comment"]
+    assert_hidden(app, dataset)
+
+
+def test_a_published_dataset_made_private_by_its_editor_needs_a_new_approval(app, people, user):
+    dataset = published(people, **OPEN_DATA)
+    response = api(app, user, "package_patch", id=dataset["id"], private=True)
+    assert response.status_code == 200, response.json
+    assert stage(dataset) == "returned"
+    event = latest_event(dataset)
+    assert (event["transition"], event["user"]) == ("withdraw", user["name"])
+    response = api(app, user, "package_patch", id=dataset["id"], private=False)
+    assert response.status_code == 409
+    assert_not_approved(response.json["error"]["private"][0])
+    assert_hidden(app, dataset)
+
+
+@pytest.mark.parametrize("action", ["resource_create", "resource_update", "resource_patch",
+                                    "resource_delete"])
+def test_a_resource_action_on_a_public_dataset_that_may_not_be_public_unpublishes_it(app, people, user,
+                                                                                     action):
+    dataset = create(people, **PERSONAL_DATA, private=True, resources=[national_resource()])
+    dataset = made_public_before_the_rule(people, dataset)
+    resource = dataset["resources"][0]
+    data = {"resource_create": {"package_id": dataset["id"], **national_resource(name="ใหม่")},
+            "resource_update": {**national_resource(name="แก้ไข"), "id": resource["id"]},
+            "resource_patch": {"id": resource["id"], "name": "แก้ไข"},
+            "resource_delete": {"id": resource["id"]}}[action]
+    response = api(app, user, action, **data)
+    assert response.status_code == 200, response.json
     assert stored_private(dataset) is True
+    assert_hidden(app, dataset)
+
+
+def test_no_resource_action_makes_a_private_dataset_public(app, people, user):
+    dataset = create(people, **OPEN_DATA, private=True, resources=[national_resource()])
+    resource = dataset["resources"][0]
+    for action, data in [
+        ("resource_create", {"package_id": dataset["id"], **national_resource(name="ใหม่"), "private": False}),
+        ("resource_update", {**national_resource(name="แก้ไข"), "id": resource["id"], "private": False}),
+        ("resource_patch", {"id": resource["id"], "name": "แก้ไข", "private": "false"}),
+    ]:
+        response = api(app, user, action, **data)
+        assert response.status_code == 200, (action, response.json)
+        assert stored_private(dataset) is True, action
+    assert_hidden(app, dataset)
 
 
 def test_bulk_update_public_refuses_all_when_one_may_not_be_public(app, people, bulk_user):
@@ -273,28 +408,45 @@ def test_bulk_update_public_refuses_all_when_one_may_not_be_public(app, people, 
     personal = create(people, **PERSONAL_DATA, private=True)
     security = create(people, data_category=SECURITY, data_classification=SECRET, private=True)
     request = {"datasets": [open_data["id"], personal["id"], security["id"]], "org_id": people.org["id"]}
-    error = assert_refused(api(app, bulk_user, "bulk_update_public", **request), key="datasets")
-    assert len(error["datasets"]) == 2
-    assert error["datasets"][0].startswith(f"{personal['name']}: ")
-    assert_reason(error["datasets"][0].removeprefix(f"{personal['name']}: "))
-    assert error["datasets"][1].startswith(f"{security['name']}: ") and SECURITY in error["datasets"][1]
+    response = api(app, bulk_user, "bulk_update_public", **request)
+    assert response.status_code == 409, response.json
+    error = response.json["error"]
+    assert len(error["datasets"]) == 3
+    assert error["datasets"][0].startswith(f"{open_data['name']}: ")
+    assert_not_approved(error["datasets"][0])
+    assert error["datasets"][1].startswith(f"{personal['name']}: ")
+    assert_reason(error["datasets"][1].removeprefix(f"{personal['name']}: "))
+    assert error["datasets"][2].startswith(f"{security['name']}: ") and SECURITY in error["datasets"][2]
     for dataset in (open_data, personal, security):  # all or nothing
         assert stored_private(dataset) is True
         assert_hidden(app, dataset)
 
-    response = api(app, bulk_user, "bulk_update_public", datasets=[open_data["id"]], org_id=people.org["id"])
-    assert response.status_code == 200, response.json
-    assert stored_private(open_data) is False
-    assert_visible(app, open_data)
+    # open data alone: still not approved
+    error = assert_refused_not_approved(api(app, bulk_user, "bulk_update_public",
+                                            datasets=[open_data["id"]], org_id=people.org["id"]))
+    assert len(error["datasets"]) == 1
+    assert stored_private(open_data) is True
 
 
-def test_datasets_made_public_in_bulk_are_indexed_public_whatever_the_garbage_collector(app, people):
+def assert_refused_not_approved(response):
+    assert response.status_code == 409, response.json
+    error = response.json["error"]
+    for message in error["datasets"]:
+        assert_not_approved(message)
+    return error
+
+
+@pytest.mark.ckan_config("ckanext.opendata_th.sysadmins_publish_directly", "true")
+def test_datasets_made_public_in_bulk_by_a_sysadmin_who_may_are_indexed_public_whatever_the_gc(app, people):
     """The check reads the datasets before CKAN's bulk update changes their
     rows; objects it leaves in the session must not reach the index still
-    private (they stay there until Python's cycle collector runs)."""
+    private (they stay there until Python's cycle collector runs). The
+    sysadmin's approval is recorded, and an admin is still refused."""
     import gc
 
     open_data = create(people, **OPEN_DATA, private=True)
+    assert_refused_not_approved(api(app, people.admin, "bulk_update_public",
+                                    datasets=[open_data["id"]], org_id=people.org["id"]))
     gc.disable()
     try:
         call_action("bulk_update_public", {"user": people.sysadmin["name"]},
@@ -303,6 +455,21 @@ def test_datasets_made_public_in_bulk_are_indexed_public_whatever_the_garbage_co
         gc.enable()
     assert stored_private(open_data) is False
     assert_visible(app, open_data)
+    found = app.get("/api/3/action/package_search",
+                    query_string={"q": "*:*", "fq": "opendata_stage:published"}).json["result"]
+    assert open_data["id"] in {result["id"] for result in found["results"]}
+    assert latest_event(open_data)["detail"] == {"source": "sysadmin"}
+
+
+def test_bulk_make_private_withdraws_published_datasets(app, people, bulk_user):
+    dataset = published(people, **OPEN_DATA)
+    response = api(app, bulk_user, "bulk_update_private", datasets=[dataset["id"]], org_id=people.org["id"])
+    assert response.status_code == 200, response.json
+    assert stored_private(dataset) is True and stage(dataset) == "returned"
+    assert latest_event(dataset)["transition"] == "withdraw"
+    found = app.get("/api/3/action/package_search", query_string={"q": "*:*", "include_private": True,
+                    "fq": "opendata_stage:returned"}, headers={"Authorization": bulk_user["token"]})
+    assert dataset["id"] in {result["id"] for result in found.json["result"]["results"]}
 
 
 def test_bulk_update_public_keeps_ckans_auth(app, people):
@@ -317,8 +484,12 @@ def test_refused_with_no_exception_for_sysadmins_in_python(people):
     """The rule holds inside CKAN too (call_action ignores auth)."""
     with pytest.raises(tk.ValidationError) as info:
         call_action("package_create", {"user": people.sysadmin["name"]},
-                    **national_dataset(owner_org=people.org["id"], **PERSONAL_DATA))
+                    **national_dataset(owner_org=people.org["id"], private=False, **PERSONAL_DATA))
     assert_reason(info.value.error_dict["private"][0])
+    with pytest.raises(tk.ValidationError) as info:
+        call_action("package_create", {"user": people.sysadmin["name"]},
+                    **national_dataset(owner_org=people.org["id"], private=False, **OPEN_DATA))
+    assert_not_approved(info.value.error_dict["private"][0])
 
 
 # --- the web form and the organization page, as a browser uses them --------------------------
@@ -394,13 +565,10 @@ def assert_form_error(response):
     assert_reason(message[message.index("ชุดข้อมูลที่"):])
 
 
-@pytest.mark.parametrize("visibility", ["False", None], ids=["public-chosen", "visibility-not-sent"])
-def test_new_dataset_form_refuses_public_non_public_data_and_keeps_the_input(app, people, user, visibility):
+def test_new_dataset_form_refuses_public_non_public_data_and_keeps_the_input(app, people, user):
     browser = Browser(app, user)
     page = browser.get("/dataset/new")
-    data = new_dataset_form_data(people, **PERSONAL_DATA, title="ข้อมูลผู้รับบริการ", private=visibility)
-    if visibility is None:
-        del data["private"]
+    data = new_dataset_form_data(people, **PERSONAL_DATA, title="ข้อมูลผู้รับบริการ", private="False")
     response = browser.submit(page, "/dataset/new", data)
     assert_form_error(response)
     assert input_value(response, "title") == "ข้อมูลผู้รับบริการ"
@@ -410,7 +578,8 @@ def test_new_dataset_form_refuses_public_non_public_data_and_keeps_the_input(app
     assert app.get("/api/3/action/package_show", query_string={"id": data["name"]}).status_code == 404
 
 
-def test_new_dataset_form_creates_private_non_public_data_and_public_open_data(app, people, user):
+def test_new_dataset_form_creates_private_datasets_and_refuses_public_ones_until_approved(app, people,
+                                                                                         user):
     browser = Browser(app, user)
     personal = new_dataset_form_data(people, **PERSONAL_DATA, private="True")
     response = browser.submit(browser.get("/dataset/new"), "/dataset/new", personal)
@@ -418,10 +587,20 @@ def test_new_dataset_form_creates_private_non_public_data_and_public_open_data(a
     assert model.Package.by_name(personal["name"]).private is True
     assert_hidden(app, shown({"id": personal["name"]}))
 
-    open_data = new_dataset_form_data(people, **OPEN_DATA, private="False")
-    response = browser.submit(browser.get("/dataset/new"), "/dataset/new", open_data)
+    not_sent = new_dataset_form_data(people, **OPEN_DATA)
+    not_sent.pop("private", None)
+    response = browser.submit(browser.get("/dataset/new"), "/dataset/new", not_sent)
     assert response.status_code == 302, page_text(response)
-    assert model.Package.by_name(open_data["name"]).private is False
+    assert model.Package.by_name(not_sent["name"]).private is True
+
+    open_data = new_dataset_form_data(people, **OPEN_DATA, private="False", title="สถิติการส่งออก")
+    response = browser.submit(browser.get("/dataset/new"), "/dataset/new", open_data)
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    summary = soup.find("form", id="dataset-edit").find(class_="error-explanation")
+    assert_not_approved(summary.get_text(" ", strip=True))
+    assert input_value(response, "title") == "สถิติการส่งออก"
+    assert model.Package.by_name(open_data["name"]) is None
 
 
 def test_edit_form_refuses_making_non_public_data_public(app, people, user):
@@ -445,17 +624,17 @@ def test_edit_form_refuses_making_non_public_data_public(app, people, user):
     assert shown(dataset)["title"] == "ชื่อที่แก้" and stored_private(dataset) is True
 
 
-def test_edit_form_refuses_turning_public_data_into_non_public_data_while_public(app, people, user):
-    dataset = create(people, **OPEN_DATA)
-    before = shown(dataset)
+def test_edit_form_turning_published_data_into_non_public_data_unpublishes_it(app, people, user):
+    dataset = published(people, **OPEN_DATA)
     browser = Browser(app, user)
     page = browser.get(f"/dataset/edit/{dataset['name']}")
     data = {**form_values(page), **PERSONAL_DATA}
     assert data["private"] == "False"
     response = browser.submit(page, f"/dataset/edit/{dataset['name']}", data)
-    assert_form_error(response)
-    assert selected(response, "data_category") == [PERSONAL]
-    assert shown(dataset) == before
+    assert response.status_code == 302, page_text(response)
+    assert shown(dataset)["data_category"] == PERSONAL and stored_private(dataset) is True
+    assert stage(dataset) == "pending_approval"
+    assert_hidden(app, dataset)
 
 
 def bulk_form(datasets, action="public"):
@@ -475,27 +654,26 @@ def test_bulk_make_public_on_the_organization_page_refuses_all_with_a_message(ap
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     flash = " ".join(alert.get_text(" ", strip=True) for alert in soup.select(".alert-danger"))
     assert "รายชื่อผู้ส่งออก" in flash and personal["name"] in flash
-    assert "สถิติการส่งออก" not in flash
+    assert "สถิติการส่งออก" in flash  # not approved
     if lang == "en":
         assert "No dataset was made public" in flash
         assert "A dataset with the data category “ข้อมูลส่วนบุคคล” (Personal)" in flash
         assert "Keep the dataset private" in flash and "เผยแพร่เป็นสาธารณะไม่ได้" not in flash
+        assert "Only an approver of the organization can make a dataset public" in flash
     else:
         assert "ไม่มีชุดข้อมูลใดถูกเปลี่ยนเป็นสาธารณะ" in flash
         assert f"“{PERSONAL}”" in flash and f"“{CONFIDENTIAL}”" in flash and "ไม่เผยแพร่" in flash
+        assert "เฉพาะผู้อนุมัติของหน่วยงาน" in flash
         assert "Keep the dataset private" not in flash
     for dataset in (open_data, personal):  # all or nothing
         assert stored_private(dataset) is True
         assert_hidden(app, dataset)
 
-    # open data alone is made public
-    response = browser.submit(browser.get(url), url, bulk_form([open_data]), follow_redirects=True)
-    assert response.status_code == 200
-    assert stored_private(open_data) is False
-    assert_visible(app, open_data)
-    # the other bulk actions are CKAN's
-    response = browser.submit(browser.get(url), url, bulk_form([open_data], "private"), follow_redirects=True)
-    assert response.status_code == 200 and stored_private(open_data) is True
+    # a published dataset made private in bulk is withdrawn
+    done = published(people, **OPEN_DATA)
+    response = browser.submit(browser.get(url), url, bulk_form([done], "private"), follow_redirects=True)
+    assert response.status_code == 200 and stored_private(done) is True
+    assert stage(done) == "returned"
 
 
 def test_bulk_page_is_closed_to_editors_and_checks_csrf(app, people):

@@ -20,7 +20,7 @@ from ckanext.scheming.helpers import scheming_get_dataset_schema
 from ckanext.opendata_th import form_guide
 from ckanext.opendata_th.playbook import frequency
 from ckanext.opendata_th.playbook import national_schema as ns
-from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db_once")
 
@@ -113,7 +113,7 @@ def test_the_script_gets_its_rules_from_the_playbook(app, editor):
 
 
 def test_the_resource_form_gets_its_other_boxes(app, editor, org):
-    dataset = call_action("package_create", {"user": editor["user"]["name"]},
+    dataset = create_dataset( {"user": editor["user"]["name"]},
                           **national_dataset(owner_org=org["id"], data_type="ข้อมูลสถิติ",
                                              resources=[national_resource()]))
     body = new_form(app, editor, f"/dataset/{dataset['name']}/resource/new")
@@ -197,7 +197,7 @@ def test_checked_boxes_are_kept_when_the_form_comes_back(app, editor, org):
 
 
 def test_resource_error_summary_links_to_the_resource_fields(app, editor, org):
-    dataset = call_action("package_create", {"user": editor["user"]["name"]},
+    dataset = create_dataset( {"user": editor["user"]["name"]},
                           **national_dataset(owner_org=org["id"], data_type="ข้อมูลสถิติ",
                                              resources=[national_resource()]))
     form = {"id": "", "url": "", "name": "", "resource_first_year_of_data": "2023", "save": "go-metadata"}

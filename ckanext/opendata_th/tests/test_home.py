@@ -17,7 +17,7 @@ import ckan.model as model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
 from ckanext.opendata_th.tests.web import Browser
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
@@ -129,7 +129,7 @@ def catalog():
     factories.Group()
 
     def create(**fields):
-        return call_action("package_create", {"user": sysadmin["name"]}, **national_dataset(
+        return create_dataset( {"user": sysadmin["name"]}, **national_dataset(
             owner_org=trade["id"], resources=[national_resource()], **fields))
 
     ordinary = create(title="ผู้ส่งออกรายจังหวัด")

@@ -78,7 +78,7 @@ def test_the_latest_check_of_each_link_counts_not_an_older_one(create_dataset, s
 
 def test_a_check_of_a_url_the_resource_no_longer_has_does_not_count(create_dataset, sysadmin,
                                                                     link_site):
-    created = create_dataset(name="moved", resources=[
+    created = create_dataset(private=True, name="moved", resources=[
         {"name": "data", "url": link_site.answer("/old.csv", 404), "format": "CSV"}])
     assert permanent_of(link_check(sysadmin, "moved")["properties"])["status"] == "not_met"
     resource = created["resources"][0]
@@ -94,7 +94,7 @@ def test_a_check_of_a_url_the_resource_no_longer_has_does_not_count(create_datas
 def test_a_server_refusing_head_is_asked_with_get_and_a_200_counts(create_dataset, sysadmin,
                                                                    link_site):
     url = link_site.answer("/no-head.csv", head=405, get=200)
-    create_dataset(name="no-head", resources=[{"name": "data", "url": url, "format": "CSV"}])
+    create_dataset(private=True, name="no-head", resources=[{"name": "data", "url": url, "format": "CSV"}])
     result = link_check(sysadmin, "no-head")
     assert [(c["url"], c["ok"], c["status_code"], c["error"]) for c in result["checks"]] == [
         (url, True, 200, None)]
@@ -105,7 +105,7 @@ def test_a_server_refusing_head_is_asked_with_get_and_a_200_counts(create_datase
 def test_head_404_then_get_404_is_a_failure_with_status_404(create_dataset, sysadmin,
                                                             link_site):
     url = link_site.answer("/gone.csv", 404)
-    created = create_dataset(name="gone", resources=[
+    created = create_dataset(private=True, name="gone", resources=[
         {"name": "data", "url": url, "format": "CSV"}])
     result = link_check(sysadmin, "gone")
     assert [(c["ok"], c["status_code"], c["error"]) for c in result["checks"]] == [
@@ -118,7 +118,7 @@ def test_head_404_then_get_404_is_a_failure_with_status_404(create_dataset, sysa
 @pytest.mark.usefixtures("with_test_worker")
 def test_a_refused_connection_is_a_failure_with_the_error_recorded(create_dataset, closed_port):
     url = f"http://127.0.0.1:{closed_port}/data.csv"
-    created = create_dataset(name="refused", resources=[
+    created = create_dataset(private=True, name="refused", resources=[
         {"name": "data", "url": url, "format": "CSV"}])
     [job] = run_queued_jobs()
     assert job.get_status() == "finished"
@@ -133,7 +133,7 @@ def test_a_refused_connection_is_a_failure_with_the_error_recorded(create_datase
 def test_a_link_slower_than_the_timeout_is_a_failure_with_the_error_recorded(create_dataset,
                                                                              link_site):
     url = link_site.answer("/slow.csv", 200, delay=4)
-    created = create_dataset(name="slow", resources=[
+    created = create_dataset(private=True, name="slow", resources=[
         {"name": "data", "url": url, "format": "CSV"}])
     started = time.monotonic()
     [job] = run_queued_jobs()
@@ -152,7 +152,7 @@ def test_a_link_slower_than_the_timeout_is_a_failure_with_the_error_recorded(cre
 @pytest.mark.parametrize("removal", ["package_delete", "dataset_purge"])
 def test_job_for_a_dataset_removed_after_it_was_queued_records_nothing(create_dataset, sysadmin,
                                                                        link_site, removal):
-    created = create_dataset(name="removed-later", resources=[
+    created = create_dataset(private=True, name="removed-later", resources=[
         {"name": "data", "url": link_site.answer("/data.csv"), "format": "CSV"}])
     queued = jobs.get_queue().jobs
     assert [j.meta.get("title") for j in queued] == [f"opendata_th link check {created['id']}"]
@@ -170,7 +170,7 @@ def test_job_for_a_dataset_removed_after_it_was_queued_records_nothing(create_da
 def test_job_checks_each_linked_resource_once(create_dataset, link_site):
     ok_url = link_site.answer("/ok.csv", 200)
     gone_url = link_site.answer("/gone.csv", 404)
-    created = create_dataset(name="two-links", resources=[
+    created = create_dataset(private=True, name="two-links", resources=[
         {"name": "ok", "url": ok_url, "format": "CSV"},
         {"name": "gone", "url": gone_url, "format": "CSV"}])
     [job] = run_queued_jobs()

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 import ckan.model as model
 from ckan.tests import factories
 
-from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
 from ckanext.opendata_th.tests.test_disclosure_guard import new_dataset_form_data
 from ckanext.opendata_th.tests.web import Browser
 
@@ -34,7 +34,7 @@ def refused_create(app, people, prefix="", headers=None):
     """An API package_create with a URL name already taken (CKAN's own
     message) and a Common Era year where a Buddhist Era year belongs (ours);
     returns the error dict of the 409 answer after checking nothing was stored."""
-    taken = factories.Dataset(owner_org=people.org["id"], **national_dataset())
+    taken = create_dataset(**national_dataset(owner_org=people.org["id"]))
     fields = national_dataset(owner_org=people.org["id"], name=taken["name"], data_type="ข้อมูลสถิติ",
                               first_year_of_data="2020", last_year_of_data="2025")
     before = model.Session.query(model.Package).count()
@@ -88,13 +88,13 @@ def test_a_language_the_portal_does_not_offer_or_a_garbled_header_gets_thai(app,
 
 
 def test_the_header_does_not_change_the_language_of_pages(app, people):
-    dataset = factories.Dataset(owner_org=people.org["id"], **national_dataset())
+    dataset = create_dataset(**national_dataset(owner_org=people.org["id"]))
     body = app.get(f"/dataset/{dataset['name']}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "คุณลักษณะ 10 ประการของข้อมูลเปิด" in body and "Ten properties of open data" not in body
 
 
 def test_the_properties_api_speaks_the_language_asked_for(app, people):
-    dataset = factories.Dataset(owner_org=people.org["id"], **national_dataset(
+    dataset = create_dataset(**national_dataset(owner_org=people.org["id"],
         resources=[{"url": "http://example.org/report.pdf", "format": "PDF", "name": "report"}]))
     url = "/api/3/action/opendata_th_properties_show"
     thai = app.get(url, query_string={"id": dataset["name"]}).json["result"]["properties"]
@@ -175,7 +175,7 @@ def row(section, key):
 def public_dataset(people):
     """Public open data with a CSV link not yet checked, no attestation, and
     no sync with data.go.th (the portal cannot compare the copies)."""
-    return factories.Dataset(owner_org=people.org["id"], **national_dataset(resources=[national_resource()]))
+    return create_dataset(**national_dataset(owner_org=people.org["id"], resources=[national_resource()]))
 
 
 def test_the_public_reads_the_score_and_neutral_not_yet_assessed(app, public_dataset):

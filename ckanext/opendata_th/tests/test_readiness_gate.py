@@ -2,7 +2,10 @@
 default), no dataset of an organization that is not ready for the current
 fiscal year can be made public, by any route, by anyone; the error says what
 is missing and links to the assessment. Datasets already public stay public
-and editable. (test.ini turns the gate off for the rest of the suite.)"""
+and editable. (test.ini turns the gate off for the rest of the suite.)
+
+The datasets here are approved (the approval rule is tested in
+test_disclosure_guard.py and test_workflow_api.py), so the gate decides."""
 from __future__ import annotations
 
 import re
@@ -21,6 +24,7 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from ckanext.opendata_th import readiness
+from ckanext.opendata_th.logic import approval_gate
 from ckanext.opendata_th.tests.datasets import national_dataset
 from ckanext.opendata_th.tests.test_disclosure_guard import bulk_form, form_values
 from ckanext.opendata_th.tests.web import Browser
@@ -56,8 +60,22 @@ def api(app, user, action, lang="", **data):
 
 
 def create(people, **fields):
-    return call_action("package_create", {"user": people.sysadmin["name"]},
-                       **national_dataset(owner_org=people.org["id"], **fields))
+    """An approved dataset: private when ``private=True``, else made public."""
+    private = fields.pop("private", False)
+    dataset = call_action("package_create", {"user": people.sysadmin["name"]},
+                          **national_dataset(owner_org=people.org["id"], private=True, **fields))
+    approve(dataset)
+    if private:
+        return dataset
+    return call_action("package_patch", {"user": people.sysadmin["name"]}, id=dataset["id"], private=False)
+
+
+def approve(dataset):
+    """Record an approval (what the approve transition does before it makes
+    the dataset public)."""
+    approval_gate.record_publication(model.Package.get(dataset["id"]), user_id=None,
+                                     source="tests", comment="")
+    model.repo.commit()
 
 
 def stored_private(dataset):
@@ -79,9 +97,12 @@ def assert_links_to_assessment(message, people):
     assert int(match.group(2)) == readiness.current_fiscal_year()
 
 
-@pytest.mark.parametrize("role", ["sysadmin", "admin", "editor"])
-def test_a_new_public_dataset_of_an_organization_that_is_not_ready_is_refused(app, people, role):
-    data = national_dataset(owner_org=people.org["id"])
+def test_a_new_public_dataset_of_an_organization_that_is_not_ready_is_refused(app, people, ckan_config,
+                                                                             monkeypatch):
+    # only a sysadmin allowed to publish directly can create a public dataset
+    monkeypatch.setitem(ckan_config, "ckanext.opendata_th.sysadmins_publish_directly", "true")
+    role = "sysadmin"
+    data = national_dataset(owner_org=people.org["id"], private=False)
     response = api(app, getattr(people, role), "package_create", **data)
     message = refusal(response)
     assert "กองสถิติการค้า" in message and "ยังไม่พร้อม" in message, message
@@ -120,12 +141,11 @@ def test_a_private_dataset_becomes_public_only_once_the_organization_is_ready(ap
 @pytest.mark.ckan_config("ckanext.opendata_th.readiness.required_level", "3")
 def test_the_required_level_comes_from_the_configuration(app, people):
     assess(people, level=2)
-    message = refusal(api(app, people.admin, "package_create",
-                          **national_dataset(owner_org=people.org["id"])))
+    dataset = create(people, private=True)
+    message = refusal(api(app, people.admin, "package_patch", id=dataset["id"], private=False))
     assert "ระดับ 3" in message, message
     assess(people, level=3)
-    assert api(app, people.admin, "package_create",
-               **national_dataset(owner_org=people.org["id"])).status_code == 200
+    assert api(app, people.admin, "package_patch", id=dataset["id"], private=False).status_code == 200
 
 
 def test_public_datasets_stay_public_and_editable_when_the_organization_is_not_ready(app, people):
@@ -154,21 +174,23 @@ def test_a_public_dataset_cannot_move_into_an_organization_that_is_not_ready(app
 def test_with_the_gate_off_any_organization_may_publish(app, people, ckan_config, monkeypatch):
     # (a ckan_config mark here would lose to the module's)
     monkeypatch.setitem(ckan_config, "ckanext.opendata_th.require_readiness", "false")
-    response = api(app, people.admin, "package_create", **national_dataset(owner_org=people.org["id"]))
+    dataset = create(people, private=True)
+    response = api(app, people.admin, "package_patch", id=dataset["id"], private=False)
     assert response.status_code == 200 and response.json["result"]["private"] is False
 
 
 def test_the_fiscal_year_turns_at_midnight_bangkok_time_on_1_october(app, people):
     assess(people, level=2, year=2569)  # ready for fiscal year 2569 only
     context = {"user": people.admin["name"]}  # (API tokens are not valid yet in the frozen past)
+    first, second = create(people, private=True), create(people, private=True)
     with freeze_time("2026-09-30T16:59:00Z"):  # 23:59 on 30 September in Bangkok: still 2569
         assert readiness.current_fiscal_year() == 2569
-        created = call_action("package_create", dict(context), **national_dataset(owner_org=people.org["id"]))
-        assert created["private"] is False
+        patched = call_action("package_patch", dict(context), id=first["id"], private=False)
+        assert patched["private"] is False
     with freeze_time("2026-09-30T17:00:00Z"):  # 00:00 on 1 October in Bangkok: 2570 begins
         assert readiness.current_fiscal_year() == 2570
         with pytest.raises(tk.ValidationError) as refused:
-            call_action("package_create", dict(context), **national_dataset(owner_org=people.org["id"]))
+            call_action("package_patch", dict(context), id=second["id"], private=False)
         [message] = refused.value.error_dict["private"]
         assert "ปีงบประมาณ 2570" in message, message
 

@@ -12,7 +12,7 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from ckanext.opendata_th.playbook import national_schema as ns
-from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
@@ -39,7 +39,7 @@ def statistical(sysadmin):
     """A statistical dataset updated every month, with one CSV file whose
     record gained the map fields of a geospatial copy."""
     org = factories.Organization()
-    dataset = call_action("package_create", {"user": sysadmin["name"]}, **national_dataset(
+    dataset = create_dataset( {"user": sysadmin["name"]}, **national_dataset(
         name="export-value", owner_org=org["id"], data_type=STATISTICAL,
         update_frequency_unit="เดือน", update_frequency_interval="1",
         resources=[national_resource(resource_first_year_of_data="2560", resource_unit_of_measure="บาท")]))
@@ -104,7 +104,7 @@ def test_frequency_is_one_phrase_on_the_dataset_page(app, statistical, sysadmin)
 ])
 def test_each_kind_of_frequency_reads_as_a_phrase(app, sysadmin, fields, thai, english):
     org = factories.Organization()
-    call_action("package_create", {"user": sysadmin["name"]},
+    create_dataset( {"user": sysadmin["name"]},
                 **national_dataset(name="phrased", owner_org=org["id"], **fields))
     assert table(app.get("/dataset/phrased").body)["ความถี่ของการปรับปรุงข้อมูล"] == thai
     assert table(app.get("/en/dataset/phrased").body)["Update frequency"] == english
@@ -151,7 +151,7 @@ def test_private_dataset_resource_page_stays_hidden(app, sysadmin):
     org = factories.Organization()
     other_admin = factories.User()
     factories.Organization(users=[{"name": other_admin["name"], "capacity": "admin"}])
-    dataset = call_action("package_create", {"user": sysadmin["name"]}, **national_dataset(
+    dataset = create_dataset( {"user": sysadmin["name"]}, **national_dataset(
         name="internal", owner_org=org["id"], private=True, resources=[national_resource()]))
     url = resource_url(dataset)
     assert app.get(url).status_code == 404

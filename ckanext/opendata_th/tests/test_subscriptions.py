@@ -47,7 +47,7 @@ def linked(create_dataset, link_site, queued):
     old_url = link_site.answer("/v1.csv", 404)
     link_site.answer("/v2.csv", 200)
     link_site.answer("/extra.csv", 200)
-    created = create_dataset(name="linked", resources=[
+    created = create_dataset(name="linked", private=True, resources=[
         {"name": "data", "url": old_url, "format": "CSV"}])
     assert len(queued) == 1
     jobs.get_queue().empty()
@@ -129,7 +129,7 @@ def test_a_created_resource_is_checked_once_after_commit(linked, sysadmin, link_
 
 def test_a_new_dataset_with_links_is_checked_once(create_dataset, link_site, queued):
     url = link_site.answer("/first.csv", 200)
-    created = create_dataset(name="first", resources=[{"name": "data", "url": url,
+    created = create_dataset(name="first", private=True, resources=[{"name": "data", "url": url,
                                                        "format": "CSV"}])
     assert queued == [("check_dataset_links", created["id"], [url])]
     jobs.Worker(["default"]).work(burst=True)

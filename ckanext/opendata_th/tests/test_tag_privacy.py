@@ -20,7 +20,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-from ckanext.opendata_th.tests.datasets import national_dataset
+from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, publish
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
@@ -43,7 +43,7 @@ def as_user(user: Optional[dict[str, Any]]) -> dict[str, Any]:
 def dataset(creator: dict[str, Any], org: dict[str, Any], tags: list[Any], **fields: Any) -> dict[str, Any]:
     """A dataset valid under the national schema, created by ``creator``."""
     tag_dicts = [tag if isinstance(tag, dict) else {"name": tag} for tag in tags]
-    return call_action("package_create", as_user(creator),
+    return create_dataset( as_user(creator),
                        **national_dataset(owner_org=org["id"], tags=tag_dicts, **fields))
 
 
@@ -157,7 +157,7 @@ def test_tags_of_a_deleted_dataset_are_hidden(portal):
 
 def test_a_dataset_made_public_shows_its_tags(portal):
     assert SECRET_TAG not in call_action("tag_list", as_user(None))
-    call_action("package_patch", as_user(portal.owner_admin), id=portal.private["id"], private=False)
+    publish(portal.private["id"])  # approved and made public
     assert SECRET_TAG in call_action("tag_list", as_user(None))
     call_action("package_patch", as_user(portal.owner_admin), id=portal.private["id"], private=True)
     assert SECRET_TAG not in call_action("tag_list", as_user(None))

@@ -4,3 +4,11 @@ from ckanext.opendata_th.views.properties import properties
 from ckanext.opendata_th.views.readiness import readiness
 
 __all__ = ["properties", "disclosure", "readiness"]
+
+from ckanext.opendata_th.views.catalog import catalog  # noqa: E402
+
+__all__ += ["catalog"]
+
+from ckanext.opendata_th.views.workflow import workflow  # noqa: E402
+
+__all__ += ["workflow"]

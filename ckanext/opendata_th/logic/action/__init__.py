@@ -1,6 +1,9 @@
 """Actions of the ``opendata_th`` plugin (``/api/3/action/opendata_th_*``),
 one module per area of the playbook."""
-from ckanext.opendata_th.logic.action.disclosure import bulk_update_public, resource_delete
+from ckanext.opendata_th.logic.action.disclosure import (
+    bulk_update_private,
+    bulk_update_public,
+)
 from ckanext.opendata_th.logic.action.names import (
     group_create,
     opendata_th_name_suggest,
@@ -32,7 +35,7 @@ from ckanext.opendata_th.logic.action.tags import (
 )
 
 __all__ = ["opendata_th_properties_show", "opendata_th_link_check",
-           "bulk_update_public", "resource_delete",
+           "bulk_update_public", "bulk_update_private",
            "tag_list", "tag_autocomplete", "tag_search", "tag_show",
            "vocabulary_show", "vocabulary_list",
            "package_create", "organization_create", "group_create", "opendata_th_name_suggest"]
@@ -45,3 +48,27 @@ __all__ += ["opendata_th_readiness_schema_show",
             "opendata_th_readiness_file_upload",
             "opendata_th_readiness_file_delete",
             "opendata_th_readiness_overdue_actions"]
+
+from ckanext.opendata_th.logic.action.catalog import (  # noqa: E402
+    opendata_th_catalog_import,
+    opendata_th_catalog_list,
+)
+
+__all__ += ["opendata_th_catalog_list", "opendata_th_catalog_import"]
+
+from ckanext.opendata_th.logic.action.workflow import (  # noqa: E402
+    opendata_th_approval_queue,
+    opendata_th_classification_schema_show,
+    opendata_th_classify,
+    opendata_th_prioritise,
+    opendata_th_priority_list,
+    opendata_th_select,
+    opendata_th_transition,
+    opendata_th_workflow_history,
+    opendata_th_workflow_show,
+)
+
+__all__ += ["opendata_th_workflow_show", "opendata_th_workflow_history", "opendata_th_transition",
+            "opendata_th_select", "opendata_th_prioritise", "opendata_th_classify",
+            "opendata_th_classification_schema_show", "opendata_th_priority_list",
+            "opendata_th_approval_queue"]

@@ -1,16 +1,13 @@
-"""Only public data classified as open may be public: the routes that the
-dataset schema's validator (``opendata_th_public_disclosure``) does not cover
-well enough on its own.
+"""The publish rule on the routes that the dataset schema's validator
+(``opendata_th_public_disclosure``) does not see.
 
-CKAN's ``bulk_update_public`` (the organization page's bulk "Make public")
-writes ``private = false`` straight to the table without validating the
-datasets, so it is chained here to check every dataset first and refuse the
-whole request when any of them may not be public.
-
-CKAN's ``resource_delete`` validates the dataset through ``package_update``
-(so the validator refuses it on a public dataset that may not be public) but
-then reads the error under ``resources`` only, which fails with a KeyError (a
-500) on the validator's ``private`` error; it is chained to refuse first.
+CKAN's ``bulk_update_public`` and ``bulk_update_private`` (the organization
+page's bulk "Make public" / "Make private") write ``private`` straight to the
+table without validating the datasets. "Make public" is chained here to
+check every dataset first (public data classified as open, approved, the
+organization ready) and refuse the whole request when any of them may not
+be public; "Make private" records the published datasets it unpublishes as
+withdrawn in the disclosure workflow.
 """
 from __future__ import annotations
 
@@ -21,9 +18,9 @@ import ckan.model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import localize
-from ckanext.opendata_th.logic import readiness_gate
+from ckanext.opendata_th.logic import approval_gate, readiness_gate
 from ckanext.opendata_th.playbook import disclosure
-from ckanext.opendata_th.playbook.messages import Message
+from ckanext.opendata_th.playbook.messages import N_, Message
 from ckanext.opendata_th.playbook.vocabulary import CATEGORY_FIELD, CLASSIFICATION_FIELD
 
 
@@ -65,9 +62,12 @@ def public_refusals(context: dict[str, Any], data_dict: dict[str, Any]) -> list[
         model.Package.id.in_(ids), model.Package.owner_org == data_dict.get("org_id"))
     by_id = {package.id: package for package in packages}
     refusals = []
+    user = context.get("user")
     for package in (by_id[id_] for id_ in dict.fromkeys(ids) if id_ in by_id):
         extras = package.extras
         reason = disclosure.public_refusal(extras.get(CATEGORY_FIELD), extras.get(CLASSIFICATION_FIELD))
+        if reason is None and package.private:
+            reason = approval_gate.refusal(package.id, package.name, user)
         if reason is not None:
             refusals.append(Refusal(package.id, package.name, package.title or package.name, reason))
     # CKAN's session keeps objects after commit (expire_on_commit=False) and
@@ -97,7 +97,44 @@ def bulk_update_public(up_func: Callable[..., Any], context: dict[str, Any],
     not_ready = readiness_gate.refusal(data_dict.get("org_id"))
     if not_ready is not None and _any_private(context, data_dict):
         raise NotReady(not_ready)
+    model = context.get("model") or ckan.model
+    for package in _packages(context, data_dict, private=True):
+        # only a sysadmin who publishes directly gets here; recorded first, so
+        # that CKAN's commit and re-index see the stage "published"
+        approval_gate.record_direct_publication(package, context.get("user"))
+        model.Session.flush()
+        model.Session.expire(package)  # (see public_refusals)
     return up_func(context, data_dict)
+
+
+@tk.chained_action
+def bulk_update_private(up_func: Callable[..., Any], context: dict[str, Any],
+                        data_dict: dict[str, Any]) -> Any:
+    """CKAN's bulk_update_private (same parameters and auth); the published
+    datasets it makes private are recorded as withdrawn in the disclosure
+    workflow (they need a new approval to be public again). Recorded before
+    CKAN's update, which commits both and re-indexes with the new stage."""
+    tk.check_access("bulk_update_private", context, data_dict)
+    model = context.get("model") or ckan.model
+    for package in _packages(context, data_dict, private=False):
+        if approval_gate.approved(package.id):
+            approval_gate.record_withdrawal(package, context.get("user"), Message(
+                N_("Made private from the organization's page.")))
+        model.Session.flush()
+        model.Session.expire(package)  # (see public_refusals)
+    return up_func(context, data_dict)
+
+
+def _packages(context: dict[str, Any], data_dict: dict[str, Any], *, private: bool) -> list[Any]:
+    """The datasets of a bulk request, owned by its organization, that are
+    private (or public) now."""
+    model = context.get("model") or ckan.model
+    ids = _dataset_ids(data_dict)
+    if not ids:
+        return []
+    return model.Session.query(model.Package).filter(
+        model.Package.id.in_(ids), model.Package.owner_org == data_dict.get("org_id"),
+        model.Package.private.is_(private)).all()
 
 
 class NotReady(tk.ValidationError):
@@ -117,25 +154,3 @@ def _any_private(context: dict[str, Any], data_dict: dict[str, Any]) -> bool:
     return bool(ids) and model.Session.query(model.Package.id).filter(
         model.Package.id.in_(ids), model.Package.owner_org == data_dict.get("org_id"),
         model.Package.private.is_(True)).first() is not None
-
-
-@tk.chained_action
-def resource_delete(up_func: Callable[..., Any], context: dict[str, Any],
-                    data_dict: dict[str, Any]) -> Any:
-    """CKAN's resource_delete (same parameters and auth), refused when its
-    dataset is public but may not be (a dataset made public before this rule):
-    it has to be made private first.
-
-    :raises ValidationError: ``{"private": ["<reason>"]}`` (HTTP 409), in the
-        request's language
-    """
-    model = context.get("model") or ckan.model
-    resource = model.Resource.get(str(tk.get_or_bust(data_dict, "id")))
-    package = resource.package if resource is not None else None
-    if package is not None and not package.private:
-        tk.check_access("resource_delete", context, data_dict)
-        reason = disclosure.public_refusal(
-            package.extras.get(CATEGORY_FIELD), package.extras.get(CLASSIFICATION_FIELD))
-        if reason is not None:
-            raise tk.ValidationError({"private": [localize.text(reason)]})
-    return up_func(context, data_dict)

@@ -28,3 +28,27 @@ __all__ += ["opendata_th_readiness_schema_show",
             "opendata_th_readiness_file_delete",
             "opendata_th_readiness_overdue_actions",
             "opendata_th_readiness_file_download"]
+
+from ckanext.opendata_th.logic.auth.catalog import (  # noqa: E402
+    opendata_th_catalog_import,
+    opendata_th_catalog_list,
+)
+
+__all__ += ["opendata_th_catalog_list", "opendata_th_catalog_import"]
+
+from ckanext.opendata_th.logic.auth.workflow import (  # noqa: E402
+    opendata_th_approval_queue,
+    opendata_th_classification_schema_show,
+    opendata_th_classify,
+    opendata_th_prioritise,
+    opendata_th_priority_list,
+    opendata_th_select,
+    opendata_th_transition,
+    opendata_th_workflow_history,
+    opendata_th_workflow_show,
+)
+
+__all__ += ["opendata_th_workflow_show", "opendata_th_workflow_history", "opendata_th_transition",
+            "opendata_th_select", "opendata_th_prioritise", "opendata_th_classify",
+            "opendata_th_classification_schema_show", "opendata_th_priority_list",
+            "opendata_th_approval_queue"]

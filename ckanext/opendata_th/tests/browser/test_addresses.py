@@ -46,7 +46,7 @@ def fill_the_rest_of_the_dataset_form(page, scripts=True):
     else:
         page.select_option("#field-organizations", label=TRADE_DEPARTMENT)
         page.fill("#field-tag_string", "การค้า")
-    page.select_option("#field-private", "False")  # public
+    page.select_option("#field-private", "True")  # private: only an approver publishes
     page.fill("#field-notes", "มูลค่าการส่งออกสินค้าของไทยแยกตามตลาดปลายทาง")
     page.fill("#field-maintainer", "กองสถิติการค้า")
     page.fill("#field-maintainer_email", "stat@ditp.example")

@@ -49,7 +49,9 @@ def fill_dataset_form(page, **changes):
     page.click(".slug-preview button")  # edit the URL the title's Thai letters cannot give
     page.fill("#field-name", "export-value-by-market")
     choose_in_select2(page, "#s2id_field-organizations", "ส่งเสริม", TRADE_DEPARTMENT)
-    page.select_option("#field-private", "False")  # public: new datasets are private by default
+    # the visibility says how a dataset becomes public: only an approver publishes it
+    expect(page.locator("#field-private-help")).to_contain_text("ผู้อนุมัติ")
+    page.select_option("#field-private", "True")
     page.click("#s2id_field-tag_string")
     page.keyboard.type("การค้า")
     page.locator(".select2-drop-active .select2-result-label", has_text="การค้า").first.wait_for()
@@ -109,7 +111,7 @@ def test_a_publisher_creates_a_statistical_dataset_through_the_thai_form(page, b
     dataset = call_action("package_show", id="export-value-by-market")
     assert dataset["state"] == "active"
     assert dataset["owner_org"] == org["id"]
-    assert dataset["private"] is False
+    assert dataset["private"] is True and dataset["opendata_stage"] == "candidate"
     assert dataset["creator_user_id"] == user["id"]
     assert dataset["title"] == "มูลค่าการส่งออกสินค้ารายตลาด"
     assert dataset["data_type"] == STATISTICAL

@@ -11,11 +11,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ckan.tests.helpers import call_action
 
 from ckanext.opendata_th.playbook import national_schema as ns
 from ckanext.opendata_th.tests.browser.conftest import log_in
-from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
 
@@ -28,7 +27,7 @@ BE_DATE_TIME = re.compile(r"\d{1,2} (ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\
 def export_value(publisher):
     """A statistical dataset of the publisher's organization, updated every
     month; its file changed at 17:30 UTC on 28 Nov 2026 (29 Nov in Bangkok)."""
-    return call_action("package_create", {"user": publisher["user"]["name"]}, **national_dataset(
+    return create_dataset( {"user": publisher["user"]["name"]}, **national_dataset(
         name="export-value", title="มูลค่าการส่งออกสินค้ารายตลาด", owner_org=publisher["org"]["id"],
         data_type=STATISTICAL, update_frequency_unit="เดือน", update_frequency_interval="1",
         resources=[national_resource(name="มูลค่าการส่งออก 2568", last_modified="2026-11-28T17:30:00",

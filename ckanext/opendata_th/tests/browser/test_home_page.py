@@ -7,9 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from ckan.tests import factories
-from ckan.tests.helpers import call_action
 
-from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
 
@@ -29,7 +28,7 @@ def test_the_thai_home_page_names_the_agency_and_its_search_box_finds_datasets(p
     sysadmin = factories.Sysadmin()
     org = factories.Organization(title=NAME_TH)
     for title, high_value in [("มูลค่าการส่งออกสินค้ารายตลาด", "True"), ("หลักสูตรอบรมผู้ส่งออก", "False")]:
-        call_action("package_create", {"user": sysadmin["name"]}, **national_dataset(
+        create_dataset( {"user": sysadmin["name"]}, **national_dataset(
             owner_org=org["id"], title=title, high_value_dataset=high_value,
             resources=[national_resource()]))
 

@@ -7,16 +7,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from ckan.tests import factories
 
 from ckanext.opendata_th.tests.browser.conftest import log_in
-from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
 
 
 def test_the_public_and_a_publisher_read_the_panel_in_thai(page, base_url, publisher):
-    dataset = factories.Dataset(owner_org=publisher["org"]["id"], **national_dataset(
+    dataset = create_dataset(**national_dataset(owner_org=publisher["org"]["id"],
         title="จำนวนผู้ส่งออกรายจังหวัด", opendata_attest_complete="True",
         resources=[national_resource(), national_resource(name="รายงานประจำปี", format="PDF",
                                                           url="https://agency.example/report.pdf")]))

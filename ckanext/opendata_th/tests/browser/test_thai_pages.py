@@ -28,7 +28,7 @@ from ckan.tests.helpers import call_action
 
 from ckanext.opendata_th import readiness
 from ckanext.opendata_th.tests.browser.conftest import PASSWORD, TRADE_DEPARTMENT, log_in
-from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
 from ckanext.opendata_th.tests.test_glossary import effective_catalog
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
@@ -172,7 +172,7 @@ def portal():
     group = factories.Group(title="เศรษฐกิจ", description="กลุ่มตัวอย่าง",
                             users=[{"name": approver["name"], "capacity": "admin"}])
     as_publisher = {"user": publisher["name"], "ignore_auth": True}
-    dataset = call_action("package_create", {"user": sysadmin["name"]}, **national_dataset(
+    dataset = create_dataset( {"user": sysadmin["name"]}, **national_dataset(
         owner_org=org["id"], title="จำนวนผู้ส่งออกรายจังหวัด", groups=[{"name": group["name"]}],
         resources=[national_resource()]))
     call_action("package_patch", as_publisher, id=dataset["id"], notes="ข้อมูลปรับปรุงใหม่")

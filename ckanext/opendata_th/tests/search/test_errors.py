@@ -7,10 +7,9 @@ import pytest
 
 from ckan.lib.search.common import SearchQueryError
 from ckan.tests import factories
-from ckan.tests.helpers import call_action
 
 from ckanext.opendata_th.search import query
-from ckanext.opendata_th.tests.datasets import national_dataset
+from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", "activity opendata_th_search opendata_th scheming_datasets"),
@@ -59,7 +58,7 @@ def test_an_offset_postgres_would_refuse_is_read_in_python(app):
     """The issue's example that leaked SQL: the backend now reads the offset
     itself and sends PostgreSQL a UTC time."""
     org = factories.Organization()
-    call_action("package_create", {"user": factories.Sysadmin()["name"]},
+    create_dataset( {"user": factories.Sysadmin()["name"]},
                 **national_dataset(owner_org=org["id"]))
     for url in ("/api/3/action/package_search", "/dataset/"):
         response = app.get(url, query_string={

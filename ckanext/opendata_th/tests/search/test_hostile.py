@@ -15,7 +15,7 @@ from ckan.tests.helpers import call_action
 from ckanext.opendata_th.search import lucene, sql
 from ckanext.opendata_th.search.limits import LimitExceeded, Limits
 from ckanext.opendata_th.search.lucene import QuerySyntaxError
-from ckanext.opendata_th.tests.datasets import national_dataset
+from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", "activity opendata_th_search opendata_th scheming_datasets"),
@@ -79,10 +79,10 @@ def portal(clean_db_once):
 def _make_portal():
     org = factories.Organization(name="trade-institute")
     sysadmin = factories.Sysadmin()
-    public = call_action("package_create", {"user": sysadmin["name"]},
+    public = create_dataset( {"user": sysadmin["name"]},
                          **national_dataset(owner_org=org["id"], name="public-exports",
                                             title="มูลค่าการส่งออก trade"))
-    call_action("package_create", {"user": sysadmin["name"]},
+    create_dataset( {"user": sysadmin["name"]},
                 **national_dataset(owner_org=org["id"], name="secret-project", private=True,
                                    title=f"{SECRET} trade",
                                    tags=[{"name": SECRET}, {"name": "trade"}]))

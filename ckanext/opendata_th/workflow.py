@@ -1,0 +1,277 @@
+"""The disclosure workflow's glue: the stored rows, who holds which role for a
+dataset, the facts the state machine needs, and the one function that
+changes a dataset's stage.
+
+The rules (stages, transitions, preconditions, the classification tree, the
+priority score) are plain Python in :mod:`ckanext.opendata_th.playbook`;
+this module fetches what they need from CKAN and writes what they decide.
+Nothing here commits: the action (or the hook) that calls it commits once,
+so that a refused change leaves nothing behind.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan import authz
+
+from ckanext.opendata_th import context
+from ckanext.opendata_th.logic import readiness_gate
+from ckanext.opendata_th.model.types import utcnow
+from ckanext.opendata_th.model.workflow import WorkflowEvent, WorkflowRecord
+from ckanext.opendata_th.playbook import classification, priority
+from ckanext.opendata_th.playbook import workflow as rules
+from ckanext.opendata_th.playbook.vocabulary import CATEGORY_FIELD, CLASSIFICATION_FIELD
+
+APPROVERS_OPTION = "ckanext.opendata_th.approvers"
+WEIGHTS_OPTION = "ckanext.opendata_th.priority.weights"
+CLASSIFICATION_SCHEMA_OPTION = "ckanext.opendata_th.classification.schema"
+DEFAULT_WEIGHTS = "value:2 quality:1 manageability:1"
+
+LOCAL = "local"
+"""``approval_source`` of an approval given on this portal."""
+
+UserRef = Union[str, model.User, None]
+
+
+# -- the rows ----------------------------------------------------------------------
+
+def record(package_id: str) -> Optional[WorkflowRecord]:
+    """The dataset's workflow row, or None (unknown dataset, or made before
+    the workflow and not backfilled)."""
+    if not isinstance(package_id, str) or not package_id:
+        return None
+    return model.Session.get(WorkflowRecord, package_id)
+
+
+def records(package_ids: Iterable[str]) -> dict[str, WorkflowRecord]:
+    """The rows of these datasets, by dataset id, in one query."""
+    wanted = {i for i in package_ids if isinstance(i, str) and i}
+    if not wanted:
+        return {}
+    rows = model.Session.query(WorkflowRecord).filter(WorkflowRecord.package_id.in_(wanted))
+    return {row.package_id: row for row in rows}
+
+
+def _locked(package_id: str) -> Optional[WorkflowRecord]:
+    """The row, locked until the transaction ends: two people changing one
+    dataset's stage at once are serialized, the second sees the first's."""
+    model.Session.flush()  # CKAN's session does not flush on its own: keep what was set
+    return model.Session.query(WorkflowRecord).filter_by(
+        package_id=package_id).with_for_update().populate_existing().one_or_none()
+
+
+def _new_record(package: model.Package, user_id: Optional[str], stage: str) -> WorkflowRecord:
+    now = utcnow()
+    return WorkflowRecord(package_id=package.id, organization_id=package.owner_org, stage=stage,
+                          selection_reasons=[], stage_changed_at=now, stage_changed_by=user_id, modified=now)
+
+
+def current(package: model.Package) -> WorkflowRecord:
+    """The dataset's row or, for a dataset that has none (made before the
+    workflow and not backfilled), one not saved (a GET never writes): a
+    candidate, or published when the dataset is public, as the dataset
+    dicts and the search index say."""
+    found = record(package.id)
+    if found is not None:
+        return found
+    return _new_record(package, None, rules.CANDIDATE if package.private else rules.PUBLISHED)
+
+
+def ensure(package: model.Package, user_id: Optional[str]) -> WorkflowRecord:
+    """The dataset's row, made (a candidate, with its "created" event) when
+    missing. A dataset public without an approval is the caller's to record
+    (logic/approval_gate.record_publication)."""
+    found = _locked(package.id)
+    if found is not None:
+        return found
+    found = _new_record(package, user_id, rules.CANDIDATE)
+    model.Session.add(found)
+    model.Session.add(WorkflowEvent(package_id=package.id, at=found.modified, user_id=user_id,
+                                    kind="created", to_stage=found.stage))
+    model.Session.flush()  # record() and queries see it from now on
+    return found
+
+
+def event(package_id: str, kind: str, user_id: Optional[str], *, comment: Optional[str] = None,
+          detail: Optional[dict[str, Any]] = None, transition: Optional[str] = None,
+          from_stage: Optional[str] = None, to_stage: Optional[str] = None) -> WorkflowEvent:
+    """Record one change in the dataset's history (not committed)."""
+    found = WorkflowEvent(package_id=package_id, at=utcnow(), user_id=user_id, kind=kind,
+                          transition=transition, from_stage=from_stage, to_stage=to_stage,
+                          comment=comment or None, detail=detail)
+    model.Session.add(found)
+    return found
+
+
+def dataset(id_or_name: object) -> Optional[model.Package]:
+    """The active dataset with this id or name, or None."""
+    if not isinstance(id_or_name, str) or not id_or_name or len(id_or_name) > 200:
+        return None
+    found = model.Package.get(id_or_name)
+    if found is None or found.state != "active" or found.type != "dataset":
+        return None
+    return found
+
+
+# -- people ------------------------------------------------------------------------
+
+def _user(user: UserRef) -> Optional[model.User]:
+    if isinstance(user, model.User):
+        return user
+    if isinstance(user, str) and user:
+        return model.User.get(user)
+    return None
+
+
+def approver_names() -> frozenset[str]:
+    """The user names of ``ckanext.opendata_th.approvers``."""
+    names = tk.config.get(APPROVERS_OPTION) or []
+    if isinstance(names, str):
+        names = names.replace(",", " ").split()
+    return frozenset(str(name).strip() for name in names if str(name).strip())
+
+
+def is_approver(user: UserRef, organization_id: Optional[str]) -> bool:
+    """Whether the user approves for the organization: a sysadmin, one of its
+    admins, or one of its editors listed in ``ckanext.opendata_th.approvers``."""
+    found = _user(user)
+    if found is None or found.state != "active":
+        return False
+    if found.sysadmin:
+        return True
+    if not organization_id:
+        return False
+    capacity = authz.users_role_for_group_or_org(organization_id, found.name)
+    if capacity == "admin":
+        return True
+    listed = approver_names()
+    return capacity == "editor" and (found.name in listed or found.id in listed)
+
+
+def may_edit(user: UserRef, package: model.Package) -> bool:
+    """Whether the user may update the dataset (CKAN's package_update auth)."""
+    found = _user(user)
+    if found is None:
+        return False
+    try:
+        tk.check_access("package_update", {"user": found.name, "model": model}, {"id": package.id})
+    except tk.NotAuthorized:
+        return False
+    return True
+
+
+def roles(user_name_or_obj: UserRef, package: model.Package) -> frozenset[str]:
+    """The user's roles for this dataset in the state machine: editor when
+    they may update it; approver too when they also approve for its
+    organization (:func:`is_approver`)."""
+    if not may_edit(user_name_or_obj, package):
+        return frozenset()
+    if is_approver(user_name_or_obj, package.owner_org):
+        return frozenset({rules.EDITOR, rules.APPROVER})
+    return frozenset({rules.EDITOR})
+
+
+def is_member(user: UserRef, organization_id: Optional[str]) -> bool:
+    """Sysadmins and members of the organization in any capacity."""
+    found = _user(user)
+    if found is None or found.state != "active":
+        return False
+    if found.sysadmin:
+        return True
+    return bool(organization_id) and authz.has_user_permission_for_group_or_org(
+        organization_id, found.name, "read")
+
+
+# -- the facts the rules need ---------------------------------------------------------
+
+def _dataset_dict(package: model.Package) -> dict[str, Any]:
+    """The dataset as package_show gives it (the national fields converted by
+    the schema), whatever the caller may see."""
+    return tk.get_action("package_show")({"ignore_auth": True, "use_cache": False,
+                                          "for_view": False}, {"id": package.id})
+
+
+def facts(package: model.Package, found: Optional[WorkflowRecord], *,
+          metadata: bool = True) -> rules.Facts:
+    """What the transitions' preconditions need to know about the dataset.
+    ``metadata``: check the mandatory metadata too (it reads the whole
+    dataset; only sending for approval and approving need it)."""
+    extras = package.extras
+    decision = (found.classification if found is not None else None) or {}
+    disclosable = decision.get("disclosable") if decision.get("outcome") else None
+    gaps: tuple = ()
+    if metadata:
+        gaps = tuple(rules.metadata_gaps(_dataset_dict(package)))
+    return rules.Facts(
+        category=extras.get(CATEGORY_FIELD),
+        classification=extras.get(CLASSIFICATION_FIELD),
+        disclosable=disclosable if isinstance(disclosable, bool) else None,
+        selection_reasons=tuple((found.selection_reasons if found is not None else None) or ()),
+        licence_open=bool(package.license_id) and package.license_id in context.open_license_ids(),
+        metadata_gaps=gaps,
+        readiness_refusal=readiness_gate.refusal(package.owner_org),
+    )
+
+
+NEEDS_METADATA = frozenset({"submit", "approve"})
+"""The transitions whose preconditions include the mandatory metadata."""
+
+
+# -- changing the stage ----------------------------------------------------------------
+
+def change_stage(package: model.Package, name: str, *, user_id: Optional[str], roles: Iterable[str],
+                 comment: str, detail: Optional[dict[str, Any]] = None,
+                 approval_source: str = LOCAL) -> WorkflowRecord:
+    """Run transition ``name`` on the dataset: the state machine decides
+    (raising :class:`~.playbook.workflow.TransitionRefused` with every
+    reason), then the row and a "transition" event are written (not
+    committed). An approval records who, when and ``approval_source``;
+    leaving "published" clears it (the history keeps it). Making the dataset
+    public or private is the caller's next step."""
+    found = ensure(package, user_id)
+    comment = (comment or "").strip()
+    target = rules.apply(name, found.stage, roles, facts(package, found, metadata=name in NEEDS_METADATA),
+                         comment)
+    now = utcnow()
+    event(package.id, "transition", user_id, comment=comment, detail=detail, transition=name,
+          from_stage=found.stage, to_stage=target)
+    found.stage, found.stage_changed_at, found.stage_changed_by = target, now, user_id
+    found.organization_id, found.modified = package.owner_org, now
+    if target == rules.PUBLISHED:
+        found.approved_by, found.approved_at, found.approval_source = user_id, now, approval_source
+    elif rules.TRANSITIONS[name].unpublishes:
+        found.approved_by = found.approved_at = found.approval_source = None
+    model.Session.flush()  # the dataset schema's validator reads the new stage
+    return found
+
+
+# -- configuration ---------------------------------------------------------------------
+
+def priority_weights() -> priority.Weights:
+    """The weights of ``ckanext.opendata_th.priority.weights``."""
+    return priority.parse_weights(tk.config.get(WEIGHTS_OPTION) or DEFAULT_WEIGHTS)
+
+
+@functools.lru_cache(maxsize=4)
+def _classification_schema(path: str) -> classification.ClassificationSchema:
+    return classification.load_schema(path)
+
+
+def classification_schema() -> classification.ClassificationSchema:
+    """The decision tree of ``ckanext.opendata_th.classification.schema``
+    (empty: the shipped file), loaded once per path."""
+    path = tk.config.get(CLASSIFICATION_SCHEMA_OPTION) or str(classification.SCHEMA_FILE)
+    return _classification_schema(str(Path(path).expanduser()))
+
+
+def check_config() -> None:
+    """Fail at start-up, with the place of the error, on a broken decision
+    tree or priority weights."""
+    _classification_schema.cache_clear()
+    classification_schema()
+    priority_weights()
