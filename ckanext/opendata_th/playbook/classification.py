@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
-from ckanext.opendata_th.playbook import readiness
 from ckanext.opendata_th.playbook.disclosure import may_be_public
-from ckanext.opendata_th.playbook.messages import N_, Label, Message, MessageError
+from ckanext.opendata_th.playbook.messages import N_, InputError, Label, Message, SchemaFileError
+from ckanext.opendata_th.playbook.schema_files import SchemaReader
 from ckanext.opendata_th.playbook.national_schema import CLASSIFICATIONS, SchemaError, check_classification
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "classification.yaml"
@@ -38,35 +37,16 @@ _NO = ("no", "false", "0", "off", "ไม่ใช่")
 
 # --- errors ---------------------------------------------------------------
 
-class ClassificationSchemaError(MessageError):
-    """A broken classification schema file: the message names the file, the
-    place in it and what is wrong, so that a sysadmin can fix it at start-up."""
+class ClassificationSchemaError(SchemaFileError):
+    """A broken classification schema file (see :class:`SchemaFileError`)."""
 
-    def __init__(self, path: str | Path, place: str, problem: Message) -> None:
-        self.path = str(path)
-        self.place = place
-        self.problem = problem
-        if place:
-            message = Message(N_("The classification schema {file} is broken: {place} {problem}"),
-                              file=str(path), place=place, problem=problem)
-        else:
-            message = Message(N_("The classification schema {file} is broken: {problem}"),
-                              file=str(path), problem=problem)
-        super().__init__(message)
+    BROKEN_AT = N_("The classification schema {file} is broken: {place} {problem}")
+    BROKEN = N_("The classification schema {file} is broken: {problem}")
 
 
-class ClassificationInputError(MessageError):
+class ClassificationInputError(InputError):
     """Bad answers or details from a user: every error at once, by dotted
     path ("answers.<question>", "details.<detail>")."""
-
-    def __init__(self, errors: Mapping[str, list[Message]]) -> None:
-        self.errors = {path: list(messages) for path, messages in errors.items()}
-        every = [m for messages in self.errors.values() for m in messages]
-        if len(every) == 1:
-            message = every[0]
-        else:
-            message = Message(N_("Please correct these errors: {errors}"), errors=tuple(every))
-        super().__init__(message)
 
 
 # --- the schema -----------------------------------------------------------
@@ -147,11 +127,10 @@ class ClassificationSchema:
         }
 
 
-class _Reader(readiness._Reader):
-    """The readiness schema's reader, raising ClassificationSchemaError."""
+class _Reader(SchemaReader):
+    """Reads the classification schema file."""
 
-    def fail(self, place: str, problem: Message) -> ClassificationSchemaError:  # type: ignore[override]
-        return ClassificationSchemaError(self.path, place, problem)
+    error = ClassificationSchemaError
 
     def key(self, value: object, place: str) -> str:
         key = self.text(value, place)
@@ -165,34 +144,6 @@ class _Reader(readiness._Reader):
         if not isinstance(value, bool):
             raise self.fail(place, Message(N_("must be true or false")))
         return value
-
-
-class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """A safe YAML loader (libyaml's when there is one: ten times faster)
-    that refuses a key given twice in one mapping."""
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                                 readiness._construct_mapping)  # type: ignore[arg-type]
-
-
-def _read_file(reader: _Reader, path: Path) -> object:
-    try:
-        with path.open(encoding="utf-8") as stream:
-            return yaml.load(stream, Loader=_UniqueKeyLoader)  # noqa: S506 (a safe loader)
-    except OSError as error:
-        raise reader.fail("", Message(N_("the file cannot be read ({reason})"),
-                                      reason=error.strerror or type(error).__name__)) from error
-    except UnicodeDecodeError as error:
-        raise reader.fail("", Message(N_("the file is not UTF-8 text"))) from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        if mark is not None:
-            raise reader.fail("", Message(
-                N_("the YAML is not valid at line {line}, column {column}: {problem}"),
-                line=mark.line + 1, column=mark.column + 1, problem=problem)) from error
-        raise reader.fail("", Message(N_("the YAML is not valid: {problem}"), problem=problem)) from error
 
 
 def _branches(item: Mapping[Any, Any]) -> dict[Any, Any]:
@@ -215,7 +166,7 @@ def load_schema(path: str | Path | None = None) -> ClassificationSchema:
     ClassificationSchemaError, also for an unreadable file and bad YAML."""
     path = Path(path) if path else SCHEMA_FILE
     reader = _Reader(path)
-    top = reader.mapping(_read_file(reader, path), "", ("version", "start", "questions", "outcomes", "details"))
+    top = reader.mapping(reader.read(), "", ("version", "start", "questions", "outcomes", "details"))
     version = reader.text(top["version"], "version")
     start = reader.key(top["start"], "start")
 

@@ -151,3 +151,37 @@ class MessageError(ValueError):
     def __init__(self, message: Message) -> None:
         self.message = message
         super().__init__(message.render())
+
+
+class InputError(MessageError):
+    """Bad input from a user: every error at once, by dotted path or field
+    (e.g. "activities.budget.level", "answers.personal_data", "value");
+    the message lists them all."""
+
+    def __init__(self, errors: Mapping[str, list[Message]]) -> None:
+        self.errors = {path: list(messages) for path, messages in errors.items()}
+        every = [m for messages in self.errors.values() for m in messages]
+        if len(every) == 1:
+            message = every[0]
+        else:
+            message = Message(N_("Please correct these errors: {errors}"), errors=tuple(every))
+        super().__init__(message)
+
+
+class SchemaFileError(MessageError):
+    """A broken declarative file (a questionnaire, a decision tree): the
+    message names the file, the place in it and what is wrong, so that a
+    sysadmin can fix it at start-up. Subclasses give the two texts."""
+
+    BROKEN_AT: str  # N_("The … schema {file} is broken: {place} {problem}")
+    BROKEN: str     # N_("The … schema {file} is broken: {problem}")
+
+    def __init__(self, path: object, place: str, problem: Message) -> None:
+        self.path = str(path)
+        self.place = place
+        self.problem = problem
+        if place:
+            message = Message(self.BROKEN_AT, file=self.path, place=place, problem=problem)
+        else:
+            message = Message(self.BROKEN, file=self.path, problem=problem)
+        super().__init__(message)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ckanext.opendata_th.playbook.dates import THAI_DIGITS
-from ckanext.opendata_th.playbook.messages import N_, Message, MessageError
+from ckanext.opendata_th.playbook.messages import N_, InputError, Message, MessageError
 
 REASONS: tuple[str, ...] = ("required_by_law", "agency_mission", "useful_to_developers",
                             "useful_to_user_groups", "transparency")
@@ -58,18 +58,9 @@ class PriorityConfigError(MessageError):
     """The weights option cannot be read."""
 
 
-class PriorityInputError(MessageError):
+class PriorityInputError(InputError):
     """Bad selection or scores from a user: every error at once, by field
     ("reasons", "note", "value", "quality", "manageability")."""
-
-    def __init__(self, errors: Mapping[str, list[Message]]) -> None:
-        self.errors = {field: list(messages) for field, messages in errors.items()}
-        every = [m for messages in self.errors.values() for m in messages]
-        if len(every) == 1:
-            message = every[0]
-        else:
-            message = Message(N_("Please correct these errors: {errors}"), errors=tuple(every))
-        super().__init__(message)
 
 
 _WEIGHT = re.compile(r"([a-z_]+)\s*[:=]\s*([0-9]+(?:\.[0-9]+)?)")

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ckanext.opendata_th.playbook.dates import (
     THAI_DIGITS,
@@ -38,7 +37,8 @@ from ckanext.opendata_th.playbook.dates import (
     to_ce_year,
     to_local_naive,
 )
-from ckanext.opendata_th.playbook.messages import N_, Label, Message, MessageError
+from ckanext.opendata_th.playbook.messages import N_, InputError, Label, Message, SchemaFileError
+from ckanext.opendata_th.playbook.schema_files import SchemaReader
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "readiness.yaml"
 
@@ -68,35 +68,16 @@ _FALSE = ("false", "off", "0", "no", "")
 
 # --- errors ---------------------------------------------------------------
 
-class ReadinessSchemaError(MessageError):
-    """A broken readiness schema file: the message names the file, the place
-    in it and what is wrong, so that a sysadmin can fix it at start-up."""
+class ReadinessSchemaError(SchemaFileError):
+    """A broken readiness schema file (see :class:`SchemaFileError`)."""
 
-    def __init__(self, path: str | Path, place: str, problem: Message) -> None:
-        self.path = str(path)
-        self.place = place
-        self.problem = problem
-        if place:
-            message = Message(N_("The readiness schema {file} is broken: {place} {problem}"),
-                              file=str(path), place=place, problem=problem)
-        else:
-            message = Message(N_("The readiness schema {file} is broken: {problem}"),
-                              file=str(path), problem=problem)
-        super().__init__(message)
+    BROKEN_AT = N_("The readiness schema {file} is broken: {place} {problem}")
+    BROKEN = N_("The readiness schema {file} is broken: {problem}")
 
 
-class ReadinessInputError(MessageError):
+class ReadinessInputError(InputError):
     """Bad input from a user: every error at once, by dotted path
     ("fiscal_year", "activities.budget.level", "actions.2.due_date")."""
-
-    def __init__(self, errors: Mapping[str, list[Message]]) -> None:
-        self.errors = {path: list(messages) for path, messages in errors.items()}
-        every = [m for messages in self.errors.values() for m in messages]
-        if len(every) == 1:
-            message = every[0]
-        else:
-            message = Message(N_("Please correct these errors: {errors}"), errors=tuple(every))
-        super().__init__(message)
 
 
 # --- the schema -----------------------------------------------------------
@@ -184,86 +165,10 @@ class ReadinessSchema:
         }
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key given twice in one mapping
-    (PyYAML would silently keep the last one)."""
+class _Reader(SchemaReader):
+    """Reads the readiness schema file."""
 
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: dict[Any, Any] = {}
-    for key_node, _value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", node.start_mark,
-                f"found the key {key!r} twice", key_node.start_mark)
-        seen[key] = True
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-class _Reader:
-    """Reads one schema file, raising a ReadinessSchemaError that says where."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def fail(self, place: str, problem: Message) -> ReadinessSchemaError:
-        return ReadinessSchemaError(self.path, place, problem)
-
-    def mapping(self, value: object, place: str, required: tuple[str, ...],
-                optional: tuple[str, ...] = ()) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            raise self.fail(place, Message(N_("must be a mapping of keys to values")))
-        for key in required:
-            if key not in value or value[key] is None:
-                raise self.fail(_join(place, key), Message(N_("is missing")))
-        known = required + optional
-        for key in value:
-            if key not in known:
-                raise self.fail(_join(place, str(key)), Message(
-                    N_("is not a known key; the keys are {keys}"),
-                    keys=", ".join(known)))
-        return value
-
-    def sequence(self, value: object, place: str) -> list:
-        if not isinstance(value, list) or not value:
-            raise self.fail(place, Message(N_("must be a non-empty list")))
-        return value
-
-    def text(self, value: object, place: str) -> str:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
-            raise self.fail(place, Message(N_("must be a non-empty text")))
-        return str(value).strip()
-
-    def label(self, value: object, place: str) -> Label:
-        value = self.mapping(value, place, ("th", "en"))
-        return Label(self.text(value["th"], f"{place}.th"), self.text(value["en"], f"{place}.en"))
-
-    def number(self, value: object, place: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(place, Message(N_("must be a whole number")))
-        return value
-
-    def numbered(self, items: list, place: str) -> list[Mapping[str, Any]]:
-        """Checks that the items are numbered 1, 2, ... N in order."""
-        for index, item in enumerate(items, start=1):
-            if not isinstance(item, Mapping):
-                raise self.fail(f"{place}[{index}]", Message(N_("must be a mapping of keys to values")))
-            if item.get("number") is None:
-                raise self.fail(f"{place}[{index}].number", Message(N_("is missing")))
-            number = self.number(item["number"], f"{place}[{index}].number")
-            if number != index:
-                raise self.fail(f"{place}[{index}].number", Message(
-                    N_("is {number}, expected {expected}: levels are numbered 1, 2, 3… in order, without gaps"),
-                    number=number, expected=index))
-        return items
-
-
-def _join(place: str, key: str) -> str:
-    return f"{place}.{key}" if place else key
+    error = ReadinessSchemaError
 
 
 def load_schema(path: str | Path | None = None) -> ReadinessSchema:
@@ -276,22 +181,7 @@ def load_schema(path: str | Path | None = None) -> ReadinessSchema:
     also for a missing or unreadable file and bad YAML."""
     path = Path(path) if path else SCHEMA_FILE
     reader = _Reader(path)
-    try:
-        with path.open(encoding="utf-8") as stream:
-            data = yaml.load(stream, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
-    except OSError as error:
-        raise reader.fail("", Message(N_("the file cannot be read ({reason})"),
-                                      reason=error.strerror or type(error).__name__)) from error
-    except UnicodeDecodeError as error:
-        raise reader.fail("", Message(N_("the file is not UTF-8 text"))) from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error)
-        if mark is not None:
-            raise reader.fail("", Message(
-                N_("the YAML is not valid at line {line}, column {column}: {problem}"),
-                line=mark.line + 1, column=mark.column + 1, problem=problem)) from error
-        raise reader.fail("", Message(N_("the YAML is not valid: {problem}"), problem=problem)) from error
+    data = reader.read()
 
     top = reader.mapping(data, "", ("version", "rule", "levels", "activities"))
     version = reader.text(top["version"], "version")

@@ -21,6 +21,7 @@ from ckanext.opendata_th import localize
 from ckanext.opendata_th.playbook import catalog as rules
 from ckanext.opendata_th.playbook import national_schema, workflow
 from ckanext.opendata_th.views.csrf import protect_from_csrf
+from ckanext.opendata_th.views import calls
 
 catalog = Blueprint("opendata_th_catalog", __name__)
 
@@ -30,18 +31,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTERS = ("stage", "data_category", "overdue", "q")
 
 
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
-def _action(name: str, data_dict: dict[str, Any]) -> Any:
-    return tk.get_action(name)(_context(), data_dict)
-
-
 def _organization(id: str) -> dict[str, Any]:
     """The organization of the URL, or a 404 page."""
     try:
-        organization = _action("organization_show", {"id": id, "include_datasets": False})
+        organization = calls.action("organization_show", {"id": id, "include_datasets": False})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Organization not found"))
     if organization.get("type") != "organization" or not organization.get("is_organization", True):
@@ -75,7 +68,7 @@ def _listing(organization: dict[str, Any], filters: dict[str, str], limit: int, 
     """The action's page of the catalog; 403 for non-members, 400 for a bad
     filter."""
     try:
-        return _action("opendata_th_catalog_list", {"organization_id": organization["id"], **filters,
+        return calls.action("opendata_th_catalog_list", {"organization_id": organization["id"], **filters,
                                                     "limit": limit, "offset": offset})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Organization not found"))
@@ -135,7 +128,7 @@ def import_(id: str):
     if upload is not None and upload.filename:
         data_dict["upload"] = upload.stream
     try:
-        report = _action("opendata_th_catalog_import", data_dict)
+        report = calls.action("opendata_th_catalog_import", data_dict)
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only editors and admins of the organization can import its data catalog."))
     except tk.ObjectNotFound:

@@ -22,6 +22,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.opendata_th import charts
 from ckanext.opendata_th.playbook.messages import N_
 from ckanext.opendata_th.views.csrf import protect_from_csrf
+from ckanext.opendata_th.views import calls
 
 readiness = Blueprint("opendata_th_readiness", __name__)
 
@@ -39,22 +40,11 @@ NOT_ADMIN = N_("Only the organization's admins can change its readiness assessme
 
 # -- reading through the actions ---------------------------------------------
 
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
-def _action(name: str, data_dict: dict[str, Any]) -> Any:
-    return tk.get_action(name)(_context(), data_dict)
-
-
-def _allowed(name: str, data_dict: dict[str, Any]) -> bool:
-    return tk.h.check_access(name, data_dict)
-
 
 def _organization(id: str) -> dict[str, Any]:
     """The organization of the URL, or a 404 page."""
     try:
-        organization = _action("organization_show", {"id": id, "include_datasets": False,
+        organization = calls.action("organization_show", {"id": id, "include_datasets": False,
                                                      "include_users": True})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Organization not found"))
@@ -68,7 +58,7 @@ def _am_following(organization: dict[str, Any]) -> bool:
     if not tk.current_user.is_authenticated:
         return False
     try:
-        return bool(_action("am_following_group", {"id": organization["id"]}))
+        return bool(calls.action("am_following_group", {"id": organization["id"]}))
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return False
 
@@ -93,7 +83,7 @@ def _show(organization: dict[str, Any], year: int | str | None) -> dict[str, Any
     if year is not None:
         data_dict["fiscal_year"] = year
     try:
-        return _action("opendata_th_readiness_show", data_dict)
+        return calls.action("opendata_th_readiness_show", data_dict)
     except tk.ObjectNotFound:  # e.g. a deleted organization
         return tk.abort(404, tk._("Organization not found"))
     except tk.ValidationError as error:
@@ -107,13 +97,13 @@ def _years(organization: dict[str, Any]) -> list[dict[str, Any]]:
     """The years of the organization's assessments the user may see, newest
     first (members: every year; others: the published ones)."""
     try:
-        return _action("opendata_th_readiness_list", {"organization": organization["id"]})
+        return calls.action("opendata_th_readiness_list", {"organization": organization["id"]})
     except (tk.NotAuthorized, tk.ValidationError, tk.ObjectNotFound):
         return []
 
 
 def _schema() -> dict[str, Any]:
-    return _action("opendata_th_readiness_schema_show", {})
+    return calls.action("opendata_th_readiness_schema_show", {})
 
 
 def _level_text(schema: dict[str, Any], level: int | None) -> str:
@@ -138,7 +128,7 @@ def read(id: str):
     organization = _organization(id)
     year = _year()
     years = None
-    if year is None and not _allowed("opendata_th_readiness_show",
+    if year is None and not calls.allowed("opendata_th_readiness_show",
                                      {"organization": organization["id"]}):
         # the current year is not published: show the newest published one
         years = _years(organization)
@@ -151,12 +141,12 @@ def read(id: str):
     member = not assessment.get("summary_only")
     year = assessment["fiscal_year"]
     update = {"organization": organization["id"], "fiscal_year": year}
-    can_edit = member and _allowed("opendata_th_readiness_update", update)
+    can_edit = member and calls.allowed("opendata_th_readiness_update", update)
     existing = {item["fiscal_year"] for item in years}
     history = []
     if member and assessment.get("exists"):
         try:
-            history = _action("opendata_th_readiness_history", update)
+            history = calls.action("opendata_th_readiness_history", update)
         except (tk.NotAuthorized, tk.ValidationError, tk.ObjectNotFound):
             history = []
     current = _current_year(assessment)
@@ -384,7 +374,7 @@ def edit(id: str):
     assessment = _show(organization, year)
     year = assessment["fiscal_year"]
     update = {"organization": organization["id"], "fiscal_year": year}
-    if assessment.get("summary_only") or not _allowed("opendata_th_readiness_update", update):
+    if assessment.get("summary_only") or not calls.allowed("opendata_th_readiness_update", update):
         return tk.abort(403, tk._(NOT_ADMIN))
     schema = _schema()
     errors: dict[str, list[str]] = {}
@@ -393,7 +383,7 @@ def edit(id: str):
         form = _form_from_request(schema)
         changes, rows = _changes(form)
         try:
-            _action("opendata_th_readiness_update", {**update, **changes})
+            calls.action("opendata_th_readiness_update", {**update, **changes})
         except tk.ValidationError as error:
             errors = _form_errors(error, rows)
         else:
@@ -428,7 +418,7 @@ def _button(name: str, data_dict: dict[str, Any], not_found: str = N_("Organizat
     False after flashing why it was refused (bad input); a 403 or 404 page
     when it may not run at all."""
     try:
-        return _action(name, data_dict) or True
+        return calls.action(name, data_dict) or True
     except tk.NotAuthorized:
         return tk.abort(403, tk._(NOT_ADMIN))
     except tk.ObjectNotFound:
@@ -506,7 +496,7 @@ def file_download(id: str, file_id: str):
 
     _organization(id)
     try:
-        tk.check_access("opendata_th_readiness_file_download", _context(), {"id": file_id})
+        tk.check_access("opendata_th_readiness_file_download", calls.context(), {"id": file_id})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("File not found"))
     except tk.NotAuthorized:
@@ -625,7 +615,7 @@ def overview():
     if value:
         data_dict["fiscal_year"] = value[:20]
     try:
-        rows = _action("opendata_th_readiness_list", data_dict)
+        rows = calls.action("opendata_th_readiness_list", data_dict)
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Need to be system administrator to administer"))
     except tk.ValidationError as error:
@@ -649,7 +639,7 @@ def opendata_th_readiness_tab_shown(organization: dict[str, Any]) -> bool:
     if not organization or not organization.get("is_organization", True):
         return False
     try:
-        if _allowed("opendata_th_readiness_show", {"organization": organization["id"]}):
+        if calls.allowed("opendata_th_readiness_show", {"organization": organization["id"]}):
             return True
         return bool(_years(organization))
     except (tk.ObjectNotFound, KeyError):

@@ -24,6 +24,7 @@ from ckanext.opendata_th import localize
 from ckanext.opendata_th.playbook import vocabulary
 from ckanext.opendata_th.playbook.messages import N_
 from ckanext.opendata_th.views.csrf import protect_from_csrf
+from ckanext.opendata_th.views import calls
 
 workflow = Blueprint("opendata_th_workflow", __name__)
 
@@ -48,20 +49,6 @@ EDITORS_ONLY = N_("Only the editors of the dataset can change its disclosure wor
 
 # -- calling the actions -------------------------------------------------------
 
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
-def _action(name: str, data_dict: dict[str, Any]) -> Any:
-    return tk.get_action(name)(_context(), data_dict)
-
-
-def _allowed(name: str, data_dict: dict[str, Any]) -> bool:
-    try:
-        return bool(tk.h.check_access(name, data_dict))
-    except (tk.ObjectNotFound, KeyError):
-        return False
-
 
 def _messages(value: Any) -> list[str]:
     """An action's error value as a list of texts (nested dicts flattened)."""
@@ -80,7 +67,7 @@ def _package(id: str) -> dict[str, Any]:
     """The dataset of the URL as the user may see it, or a 404 page (CKAN
     answers a private dataset's outsiders "not found" too)."""
     try:
-        package = _action("package_show", {"id": id[:200]})
+        package = calls.action("package_show", {"id": id[:200]})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._(NOT_FOUND))
     if package.get("state") == "deleted":
@@ -91,7 +78,7 @@ def _package(id: str) -> dict[str, Any]:
 def _show(package: dict[str, Any]) -> dict[str, Any]:
     """The dataset's workflow, or a 403 page for non-members."""
     try:
-        return _action("opendata_th_workflow_show", {"id": package["id"]})
+        return calls.action("opendata_th_workflow_show", {"id": package["id"]})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._(NOT_FOUND))
     except tk.NotAuthorized:
@@ -100,7 +87,7 @@ def _show(package: dict[str, Any]) -> dict[str, Any]:
 
 def _history(package: dict[str, Any]) -> list[dict[str, Any]]:
     try:
-        return _action("opendata_th_workflow_history", {"id": package["id"]})
+        return calls.action("opendata_th_workflow_history", {"id": package["id"]})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return []
 
@@ -188,7 +175,7 @@ def _read_page(package: dict[str, Any], *, errors: dict[str, dict[str, list[str]
         "step_errors": [text for key, texts in errors.items()  # a step this page does not offer
                         if key.startswith("transition:") and key not in offered for text in texts],
         "classification": _classification_summary(show.get("classification")),
-        "can_classify": editor and _allowed("opendata_th_classify", {"id": package["id"]}),
+        "can_classify": editor and calls.allowed("opendata_th_classify", {"id": package["id"]}),
         "fix_links": _fix_links(package),
         "stage_text": stage_label,
         "transition_text": _transition_label,
@@ -289,7 +276,7 @@ def transition(id: str):
     name = _posted("transition", MAX_FIELD)
     comment = _posted("comment", MAX_COMMENT)
     try:
-        result = _action("opendata_th_transition", {"id": package["id"], "transition": name,
+        result = calls.action("opendata_th_transition", {"id": package["id"], "transition": name,
                                                     "comment": comment})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._(NOT_FOUND))
@@ -312,7 +299,7 @@ def select(id: str):
     reasons = [reason[:50] for reason in tk.request.form.getlist("reasons")[:len(known) + 5]]
     note = _posted("note", MAX_NOTE)
     try:
-        result = _action("opendata_th_select", {"id": package["id"], "reasons": reasons, "note": note})
+        result = calls.action("opendata_th_select", {"id": package["id"], "reasons": reasons, "note": note})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._(NOT_FOUND))
     except tk.NotAuthorized:
@@ -331,7 +318,7 @@ def prioritise(id: str):
     package = _package(id)
     scores = {key: _posted(key, MAX_FIELD) for key in ("value", "quality", "manageability")}
     try:
-        result = _action("opendata_th_prioritise", {"id": package["id"], **scores})
+        result = calls.action("opendata_th_prioritise", {"id": package["id"], **scores})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._(NOT_FOUND))
     except tk.NotAuthorized:
@@ -487,7 +474,7 @@ def classify(id: str):
     ``opendata_th_classify``."""
     package = _package(id)
     show = _show(package)
-    if "editor" not in (show.get("roles") or []) or not _allowed("opendata_th_classify",
+    if "editor" not in (show.get("roles") or []) or not calls.allowed("opendata_th_classify",
                                                                    {"id": package["id"]}):
         return tk.abort(403, tk._(EDITORS_ONLY))
     schema = _classification_schema()
@@ -498,7 +485,7 @@ def classify(id: str):
         if refused:
             return _classify_page(package, schema, answers, details, status=400)
         try:
-            _action("opendata_th_classify", {
+            calls.action("opendata_th_classify", {
                 "id": package["id"],
                 "answers": {key: bool(value) for key, value in decision.answers.items()},
                 "details": dict(decision.details)})
@@ -531,7 +518,7 @@ def classify(id: str):
 
 def _organization(id: str) -> dict[str, Any]:
     try:
-        organization = _action("organization_show", {"id": id[:200], "include_datasets": False})
+        organization = calls.action("organization_show", {"id": id[:200], "include_datasets": False})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Organization not found"))
     if not organization.get("is_organization", True):
@@ -543,7 +530,7 @@ def _am_following(organization: dict[str, Any]) -> bool:
     if not tk.current_user.is_authenticated:
         return False
     try:
-        return bool(_action("am_following_group", {"id": organization["id"]}))
+        return bool(calls.action("am_following_group", {"id": organization["id"]}))
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return False
 
@@ -557,7 +544,7 @@ def _is_approver(organization: dict[str, Any]) -> bool:
 
 
 def _queue(organization: dict[str, Any]) -> list[dict[str, Any]]:
-    return _action("opendata_th_approval_queue", {"organization_id": organization["id"]})
+    return calls.action("opendata_th_approval_queue", {"organization_id": organization["id"]})
 
 
 @workflow.route("/organization/approvals/<id>")
@@ -580,7 +567,7 @@ def priorities(id: str):
     """The organization's datasets on their way to publication, ranked."""
     organization = _organization(id)
     try:
-        ranked = _action("opendata_th_priority_list", {"organization_id": organization["id"]})
+        ranked = calls.action("opendata_th_priority_list", {"organization_id": organization["id"]})
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only the organization's members can see its priorities."))
     except tk.ObjectNotFound:
@@ -604,7 +591,7 @@ def opendata_th_workflow_tab_shown(package: dict[str, Any]) -> bool:
     the dataset's organization and sysadmins)."""
     if not package or not package.get("id") or not tk.current_user.is_authenticated:
         return False
-    return _allowed("opendata_th_workflow_show", {"id": package["id"]})
+    return calls.allowed("opendata_th_workflow_show", {"id": package["id"]})
 
 
 def opendata_th_workflow_org_tabs(organization: dict[str, Any]) -> dict[str, Any]:
@@ -615,7 +602,7 @@ def opendata_th_workflow_org_tabs(organization: dict[str, Any]) -> dict[str, Any
     if (not organization or not organization.get("id") or not tk.current_user.is_authenticated
             or not organization.get("is_organization", True)):
         return tabs
-    tabs["priorities"] = _allowed("opendata_th_priority_list", {"organization_id": organization["id"]})
+    tabs["priorities"] = calls.allowed("opendata_th_priority_list", {"organization_id": organization["id"]})
     try:
         if _is_approver(organization):
             tabs["approvals"] = len(_queue(organization))

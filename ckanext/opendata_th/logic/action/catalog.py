@@ -26,6 +26,7 @@ from ckanext.opendata_th.playbook import frequency
 from ckanext.opendata_th.playbook import national_schema
 from ckanext.opendata_th.playbook import workflow
 from ckanext.opendata_th.playbook.messages import N_, Message
+from ckanext.opendata_th.logic.inputs import refused, validated
 
 Context = dict[str, Any]
 DataDict = dict[str, Any]
@@ -48,17 +49,6 @@ def max_size() -> int:
     return int(tk.config.get(MAX_SIZE_OPTION) or DEFAULT_MAX_SIZE)
 
 
-def _refused(errors: dict[str, list[Message]]) -> tk.ValidationError:
-    return tk.ValidationError({key: [localize.text(m) for m in messages] for key, messages in errors.items()})
-
-
-def _validated(data_dict: DataDict, schema_: dict[str, Any], context: Context) -> DataDict:
-    data, errors = tk.navl_validate(data_dict, schema_, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
-
 # -- the listing ----------------------------------------------------------------
 
 def _whole_number(value: Any, key: str, default: int, maximum: Optional[int]) -> int:
@@ -67,8 +57,8 @@ def _whole_number(value: Any, key: str, default: int, maximum: Optional[int]) ->
     text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
     if not text.isdigit() or (maximum is not None and int(text) > maximum):
         if maximum is None:
-            raise _refused({key: [Message(N_("“{key}” must be a whole number of 0 or more"), key=key)]})
-        raise _refused({key: [Message(N_("“{key}” must be a whole number from 0 to {max}"),
+            raise refused({key: [Message(N_("“{key}” must be a whole number of 0 or more"), key=key)]})
+        raise refused({key: [Message(N_("“{key}” must be a whole number from 0 to {max}"),
                                       key=key, max=maximum)]})
     return int(text)
 
@@ -81,7 +71,7 @@ def _overdue(value: Any) -> Optional[bool]:
         return True
     if text in ("false", "0", "no", "off"):
         return False
-    raise _refused({"overdue": [Message(N_("“overdue” must be true or false"))]})
+    raise refused({"overdue": [Message(N_("“overdue” must be true or false"))]})
 
 
 def _filters(data: DataDict, organization_id: str) -> tuple[list[str], str]:
@@ -91,7 +81,7 @@ def _filters(data: DataDict, organization_id: str) -> tuple[list[str], str]:
     stage = data.get("stage")
     if stage:
         if stage not in workflow.STAGES:
-            raise _refused({"stage": [Message(N_("Unknown stage “{value}” (choose from: {choices})"),
+            raise refused({"stage": [Message(N_("Unknown stage “{value}” (choose from: {choices})"),
                                               value=stage, choices=", ".join(workflow.STAGES))]})
         fq.append(f'opendata_stage:"{stage}"')
     category = data.get("data_category")
@@ -99,7 +89,7 @@ def _filters(data: DataDict, organization_id: str) -> tuple[list[str], str]:
         try:
             national_schema.check_choice(national_schema.FIELDS["dataset"]["data_category"], category)
         except national_schema.SchemaError as error:
-            raise _refused({"data_category": [error.message]}) from None
+            raise refused({"data_category": [error.message]}) from None
         fq.append(f'data_category:"{category}"')
     overdue = _overdue(data.get("overdue"))
     if overdue is True:
@@ -108,7 +98,7 @@ def _filters(data: DataDict, organization_id: str) -> tuple[list[str], str]:
         fq.append(f"-opendata_schedule:{frequency.OVERDUE}")
     text = data.get("q") or ""
     if len(text) > MAX_QUERY:
-        raise _refused({"q": [Message(N_("The search text can be at most {max} characters long"),
+        raise refused({"q": [Message(N_("The search text can be at most {max} characters long"),
                                       max=MAX_QUERY)]})
     # the words, not a query: syntax characters and operators are dropped
     words = [w for w in _QUERY_SYNTAX.sub(" ", text).split() if w not in ("AND", "OR", "NOT", "TO")]
@@ -147,7 +137,7 @@ def opendata_th_catalog_list(context: Context, data_dict: DataDict) -> DataDict:
     false) and ``q`` (words of the title or description). Each result has its
     row of the DGA template (``row``, the cells under ``columns``' headers).
     """
-    data = _validated(data_dict, schema.catalog_list(), context)
+    data = validated(data_dict, schema.catalog_list(), context)
     organization = _organization(data)
     tk.check_access("opendata_th_catalog_list", context, {"organization_id": organization.id})
     limit = _whole_number(data.get("limit"), "limit", DEFAULT_LIMIT, MAX_LIMIT)
@@ -159,7 +149,7 @@ def opendata_th_catalog_list(context: Context, data_dict: DataDict) -> DataDict:
             "q": q, "fq": " ".join(f"+{part}" if not part.startswith("-") else part for part in fq),
             "include_private": True, "rows": limit, "start": offset, "sort": "title_string asc"})
     except SearchError:
-        raise _refused({"q": [Message(N_("The search cannot be run: change the search text"))]}) from None
+        raise refused({"q": [Message(N_("The search cannot be run: change the search text"))]}) from None
     datasets = found["results"]
     stored = workflow_glue.records(d["id"] for d in datasets)
     title = organization.title or organization.name
@@ -182,16 +172,16 @@ def _content(data_dict: DataDict) -> bytes:
     if upload is not None and not isinstance(upload, str) and hasattr(upload, "read"):
         content = upload.read(limit + 1)
     elif isinstance(upload, str) and upload:
-        raise _refused({"upload": [Message(N_("Send the file itself as “upload” (multipart/form-data)"))]})
+        raise refused({"upload": [Message(N_("Send the file itself as “upload” (multipart/form-data)"))]})
     elif isinstance(data_dict.get("content"), str) and data_dict["content"].strip():
         content = data_dict["content"].encode("utf-8")
     else:
-        raise _refused({"upload": [Message(N_("Choose the catalog file to import (XLSX or CSV)"))]})
+        raise refused({"upload": [Message(N_("Choose the catalog file to import (XLSX or CSV)"))]})
     if not isinstance(content, bytes):
-        raise _refused({"upload": [Message(N_("Choose the catalog file to import (XLSX or CSV)"))]})
+        raise refused({"upload": [Message(N_("Choose the catalog file to import (XLSX or CSV)"))]})
     if len(content) > limit:
         size = f"{limit / (1024 * 1024):g} MB" if limit >= 1024 * 1024 else f"{-(-limit // 1024)} KB"
-        raise _refused({"upload": [Message(N_("The file is too large: at most {size}"), size=size)]})
+        raise refused({"upload": [Message(N_("The file is too large: at most {size}"), size=size)]})
     return content
 
 
@@ -228,7 +218,7 @@ def opendata_th_catalog_import(context: Context, data_dict: DataDict) -> DataDic
     row is refused nothing is created: ValidationError (409) whose
     ``refused`` lists each refused row (``{"row", "title", "errors": {field:
     [text]}}``)."""
-    data = _validated({k: v for k, v in data_dict.items() if k not in ("upload", "content")},
+    data = validated({k: v for k, v in data_dict.items() if k not in ("upload", "content")},
                       schema.catalog_import(), context)
     organization = _organization(data)
     tk.check_access("opendata_th_catalog_import", context, {"organization_id": organization.id})
@@ -236,7 +226,7 @@ def opendata_th_catalog_import(context: Context, data_dict: DataDict) -> DataDic
     try:
         table = rules.read_table(content, max_rows=max_rows())
     except rules.CatalogFileError as error:
-        raise _refused({"upload": [error.message]}) from None
+        raise refused({"upload": [error.message]}) from None
     rows = rules.read_rows(table)
     names = (organization.title, organization.name)
     titles = [r.fields["title"] for r in rows if isinstance(r.fields.get("title"), str)]
@@ -250,13 +240,13 @@ def opendata_th_catalog_import(context: Context, data_dict: DataDict) -> DataDic
         if row.fields.get("title") in existing:
             row.refuse("title", Message(N_("The organization already has a dataset “{title}”"),
                                         title=row.fields["title"]))
-    refused, created = _create_all(rows, organization, context)
-    report = {"created": created, "refused": refused,
+    refused_rows, created = _create_all(rows, organization, context)
+    report = {"created": created, "refused": refused_rows,
               "ignored_columns": rules.ignored_headers(table.headers)}
-    if refused:
+    if refused_rows:
         report["message"] = [localize.text(Message(
             N_("Nothing was imported: {refused} of the {rows} rows were refused. Correct them and import "
-               "the file again."), refused=len(refused), rows=len(rows)))]
+               "the file again."), refused=len(refused_rows), rows=len(rows)))]
         raise tk.ValidationError(report)
     return report
 
@@ -266,7 +256,7 @@ def _create_all(rows: list[rules.Row], organization: model.Group,
     """Every row through package_create in one transaction, committed when
     none was refused. A refused package_create rolls the transaction back
     (CKAN does), so after the first refusal the later rows are only checked."""
-    refused: list[DataDict] = []
+    refused_rows: list[DataDict] = []
     made: list[tuple[rules.Row, str]] = []
     user = context.get("user")
     for row in rows:
@@ -288,10 +278,10 @@ def _create_all(rows: list[rules.Row], organization: model.Group,
         else:
             made.append((row, package_id))
         if errors:
-            refused.append({"row": row.row, "title": row.fields.get("title") or "", "errors": errors})
-    if refused:
+            refused_rows.append({"row": row.row, "title": row.fields.get("title") or "", "errors": errors})
+    if refused_rows:
         model.Session.rollback()
-        return refused, []
+        return refused_rows, []
     created = []
     for row, package_id in made:
         package = model.Package.get(package_id)

@@ -26,6 +26,7 @@ from ckanext.opendata_th.model.readiness import ReadinessAssessment, ReadinessCh
 from ckanext.opendata_th.model.types import new_id, utcnow
 from ckanext.opendata_th.playbook import readiness as rules
 from ckanext.opendata_th.playbook.messages import N_, Message
+from ckanext.opendata_th.logic.inputs import refused, validated
 
 MAX_FILES_PER_ACTIVITY = 20
 MAX_FILE_NAME = 200
@@ -36,24 +37,6 @@ DataDict = dict[str, Any]
 
 
 # -- input ---------------------------------------------------------------------
-
-def _refused(errors: dict[str, list[Message]]) -> tk.ValidationError:
-    """A ValidationError with each message in the request's language."""
-    return tk.ValidationError({path: [localize.text(message) for message in messages]
-                               for path, messages in errors.items()})
-
-
-def _validated(data_dict: DataDict, schema_: dict[str, Any], context: Context,
-               leave: Iterable[str] = ()) -> DataDict:
-    """``data_dict`` validated by ``schema_``; the keys in ``leave`` (checked
-    by the playbook's rules, not by CKAN's validators) are passed as given."""
-    left = set(leave)
-    data, errors = tk.navl_validate({k: v for k, v in data_dict.items() if k not in left},
-                                    schema_, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    data.update({k: data_dict[k] for k in left if k in data_dict})
-    return data
 
 
 def _organization(data_dict: DataDict) -> model.Group:
@@ -71,7 +54,7 @@ def _fiscal_year(value: Any, field: str = "fiscal_year") -> int:
     try:
         return rules.parse_fiscal_year(value, current)
     except rules.ReadinessInputError as error:
-        raise _refused({field: messages for messages in error.errors.values()})
+        raise refused({field: messages for messages in error.errors.values()})
 
 
 def _published(value: Any) -> Optional[bool]:
@@ -84,7 +67,7 @@ def _published(value: Any) -> Optional[bool]:
         return True
     if text in ("false", "off", "0", "no"):
         return False
-    raise _refused({"published": [Message(N_("“Published” must be true or false"))]})
+    raise refused({"published": [Message(N_("“Published” must be true or false"))]})
 
 
 def _user(context: Context) -> Optional[model.User]:
@@ -236,7 +219,7 @@ def _save(context: Context) -> None:
             model.repo.commit()
     except sa.exc.IntegrityError:
         model.Session.rollback()
-        raise _refused({"fiscal_year": [Message(N_(
+        raise refused({"fiscal_year": [Message(N_(
             "Someone else saved this readiness assessment at the same time: reload it and try again"))]})
 
 
@@ -315,7 +298,7 @@ def opendata_th_readiness_update(context: Context, data_dict: DataDict) -> dict[
     """
     organization = _organization(data_dict)
     tk.check_access("opendata_th_readiness_update", context, data_dict)
-    data = _validated(data_dict, schema.readiness_update(), context,
+    data = validated(data_dict, schema.readiness_update(), context,
                       leave=("activities", "actions", "published"))
     year = _fiscal_year(data["fiscal_year"])
     published = _published(data.get("published"))
@@ -327,7 +310,7 @@ def opendata_th_readiness_update(context: Context, data_dict: DataDict) -> dict[
             document = rules.merge_update(questionnaire, found.document if found else None, given,
                                           new_id=new_id)
         except rules.ReadinessInputError as error:
-            raise _refused(error.errors)
+            raise refused(error.errors)
         if "actions" in given:
             _check_owners(organization, document["actions"])
     except tk.ValidationError:
@@ -373,7 +356,7 @@ def _check_owners(organization: model.Group, actions: list[dict[str, Any]]) -> N
         else:
             action["owner"] = user.name
     if errors:
-        raise _refused(errors)
+        raise refused(errors)
 
 
 @tk.side_effect_free
@@ -486,20 +469,20 @@ def opendata_th_readiness_copy_forward(context: Context, data_dict: DataDict) ->
     """
     organization = _organization(data_dict)
     tk.check_access("opendata_th_readiness_copy_forward", context, data_dict)
-    data = _validated(data_dict, schema.readiness_copy_forward(), context)
+    data = validated(data_dict, schema.readiness_copy_forward(), context)
     from_year = _fiscal_year(data["from_year"], "from_year")
     to_year = _fiscal_year(data.get("to_year") or from_year + 1, "to_year")
     if to_year <= from_year:
-        raise _refused({"to_year": [Message(N_("The new fiscal year must come after {year}"),
+        raise refused({"to_year": [Message(N_("The new fiscal year must come after {year}"),
                                             year=from_year)]})
     source = readiness.assessment(organization.id, from_year)
     if source is None:
-        raise _refused({"from_year": [Message(
+        raise refused({"from_year": [Message(
             N_("There is no readiness assessment for {fiscal_year} to copy"),
             fiscal_year=rules.fiscal_year_label(from_year))]})
     if _locked(organization.id, to_year) is not None:
         _release(context)
-        raise _refused({"to_year": [Message(N_("There is already a readiness assessment for {fiscal_year}"),
+        raise refused({"to_year": [Message(N_("There is already a readiness assessment for {fiscal_year}"),
                                             fiscal_year=rules.fiscal_year_label(to_year))]})
     user, now = _user(context), utcnow()
     document = rules.carry_forward(source.document)
@@ -537,14 +520,14 @@ def _file_size(size: int) -> str:
 def _read_upload(upload: Any) -> bytes:
     """The uploaded bytes, reading at most one byte more than the limit."""
     if not hasattr(upload, "read") or not hasattr(upload, "filename"):
-        raise _refused({"upload": [Message(N_("Choose a file to upload"))]})
+        raise refused({"upload": [Message(N_("Choose a file to upload"))]})
     limit = readiness.max_file_size()
     content = upload.read(limit + 1)
     if len(content) > limit:
-        raise _refused({"upload": [Message(N_("The file is larger than the limit of {limit}"),
+        raise refused({"upload": [Message(N_("The file is larger than the limit of {limit}"),
                                            limit=_file_size(limit))]})
     if not content:
-        raise _refused({"upload": [Message(N_("The file is empty"))]})
+        raise refused({"upload": [Message(N_("The file is empty"))]})
     return content
 
 
@@ -564,11 +547,11 @@ def opendata_th_readiness_file_upload(context: Context, data_dict: DataDict) -> 
     """
     organization = _organization(data_dict)
     tk.check_access("opendata_th_readiness_file_upload", context, data_dict)
-    data = _validated(data_dict, schema.readiness_file_upload(), context, leave=("upload",))
+    data = validated(data_dict, schema.readiness_file_upload(), context, leave=("upload",))
     year = _fiscal_year(data["fiscal_year"])
     questionnaire = readiness.schema()
     if data["activity"] not in questionnaire.keys:
-        raise _refused({"activity": [Message(N_("Unknown activity “{key}”: the activities are {keys}"),
+        raise refused({"activity": [Message(N_("Unknown activity “{key}”: the activities are {keys}"),
                                              key=data["activity"][:60],
                                              keys=", ".join(f"“{k}”" for k in questionnaire.keys))]})
     content = _read_upload(data.get("upload"))
@@ -585,7 +568,7 @@ def opendata_th_readiness_file_upload(context: Context, data_dict: DataDict) -> 
     elif model.Session.query(ReadinessFile).filter_by(
             assessment_id=found.id, activity=data["activity"]).count() >= MAX_FILES_PER_ACTIVITY:
         _release(context)
-        raise _refused({"upload": [Message(N_("An activity has at most {max} files: delete one first"),
+        raise refused({"upload": [Message(N_("An activity has at most {max} files: delete one first"),
                                            max=MAX_FILES_PER_ACTIVITY)]})
     name = _file_name(upload.filename)
     stored = ReadinessFile(id=new_id(), assessment_id=found.id, activity=data["activity"], name=name,

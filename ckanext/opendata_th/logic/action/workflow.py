@@ -30,6 +30,7 @@ from ckanext.opendata_th.playbook import priority as priority_rules
 from ckanext.opendata_th.playbook import workflow as rules
 from ckanext.opendata_th.playbook.messages import N_, Message
 from ckanext.opendata_th.playbook.vocabulary import CATEGORY_FIELD, CLASSIFICATION_FIELD
+from ckanext.opendata_th.logic.inputs import refused, validated
 
 Context = dict[str, Any]
 DataDict = dict[str, Any]
@@ -42,24 +43,6 @@ the step needs one, so its absence is not a reason to grey the button."""
 
 
 # -- input ---------------------------------------------------------------------
-
-def _refused(errors: dict[str, list[Message]]) -> tk.ValidationError:
-    """A ValidationError (HTTP 409) with each message in the request's language."""
-    return tk.ValidationError({path: [localize.text(message) for message in messages]
-                               for path, messages in errors.items()})
-
-
-def _validated(data_dict: DataDict, schema_: dict[str, Any], context: Context,
-               leave: Iterable[str] = ()) -> DataDict:
-    """``data_dict`` validated by ``schema_``; the keys in ``leave`` (checked
-    by the playbook's rules) are passed as given."""
-    left = set(leave)
-    data, errors = tk.navl_validate({k: v for k, v in data_dict.items() if k not in left},
-                                    schema_, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    data.update({k: data_dict[k] for k in left if k in data_dict})
-    return data
 
 
 def _dataset(data_dict: DataDict) -> model.Package:
@@ -84,7 +67,7 @@ def _user(context: Context) -> Optional[model.User]:
 def _comment(value: Any) -> str:
     comment = value.strip() if isinstance(value, str) else ""
     if len(comment) > MAX_COMMENT:
-        raise _refused({"comment": [Message(
+        raise refused({"comment": [Message(
             N_("The comment can be at most {max} characters long (it is {length})"),
             max=MAX_COMMENT, length=len(comment))]})
     return comment
@@ -125,11 +108,11 @@ def _run(context: Context, package: model.Package, name: str, *, user: Optional[
     try:
         found = workflow.change_stage(package, name, user_id=user.id if user else None, roles=roles,
                                       comment=comment, detail=detail)
-    except rules.TransitionRefused as refused:
+    except rules.TransitionRefused as refusal:
         _release(context)
-        if refused.forbidden:
-            raise tk.NotAuthorized(" ".join(localize.text(m) for m in refused.messages))
-        raise _refused({"transition": refused.messages})
+        if refusal.forbidden:
+            raise tk.NotAuthorized(" ".join(localize.text(m) for m in refusal.messages))
+        raise refused({"transition": refusal.messages})
     step = rules.TRANSITIONS[name]
     if step.publishes:
         _patch(context, user, {"id": package.id, "private": False})
@@ -439,10 +422,10 @@ def opendata_th_transition(context: Context, data_dict: DataDict) -> dict[str, A
     """
     package = _dataset(data_dict)
     tk.check_access("opendata_th_transition", context, data_dict)
-    data = _validated(data_dict, schema.workflow_transition(), context)
+    data = validated(data_dict, schema.workflow_transition(), context)
     name = data["transition"]
     if name not in rules.TRANSITIONS:
-        raise _refused({"transition": rules.refusals(name, rules.CANDIDATE, (), rules.Facts(), "")})
+        raise refused({"transition": rules.refusals(name, rules.CANDIDATE, (), rules.Facts(), "")})
     comment = _comment(data.get("comment"))
     user = _user(context)
     _run(context, package, name, user=user, roles=workflow.roles(user, package), comment=comment)
@@ -466,15 +449,15 @@ def opendata_th_select(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """
     package = _dataset(data_dict)
     tk.check_access("opendata_th_select", context, data_dict)
-    data = _validated(data_dict, schema.workflow_select(), context, leave=("reasons", "note"))
+    data = validated(data_dict, schema.workflow_select(), context, leave=("reasons", "note"))
     try:
         reasons, note = priority_rules.check_reasons(data.get("reasons"), data.get("note"))
     except priority_rules.PriorityInputError as error:
-        raise _refused(error.errors)
+        raise refused(error.errors)
     not_public = rules.precondition_refusals(
         "select", rules.Facts(category=package.extras.get(CATEGORY_FIELD), selection_reasons=reasons))
     if not_public:
-        raise _refused({CATEGORY_FIELD: not_public})
+        raise refused({CATEGORY_FIELD: not_public})
     user = _user(context)
     user_id = user.id if user else None
     found = workflow.ensure(package, user_id)
@@ -508,13 +491,13 @@ def opendata_th_prioritise(context: Context, data_dict: DataDict) -> dict[str, A
     """
     package = _dataset(data_dict)
     tk.check_access("opendata_th_prioritise", context, data_dict)
-    data = _validated(data_dict, schema.workflow_prioritise(), context,
+    data = validated(data_dict, schema.workflow_prioritise(), context,
                       leave=priority_rules.SCORE_FIELDS)
     try:
         value, quality, manageability = priority_rules.check_scores(
             data.get("value"), data.get("quality"), data.get("manageability"))
     except priority_rules.PriorityInputError as error:
-        raise _refused(error.errors)
+        raise refused(error.errors)
     weights = workflow.priority_weights()
     user = _user(context)
     user_id = user.id if user else None
@@ -543,7 +526,7 @@ def _object(data: DataDict, field: str) -> dict[str, Any]:
     else:
         problem = Message(N_("The details must be an object of detail keys and texts, e.g. {example}"),
                           example='{"law": "…"}')
-    raise _refused({field: [problem]})
+    raise refused({field: [problem]})
 
 
 def opendata_th_classify(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -566,7 +549,7 @@ def opendata_th_classify(context: Context, data_dict: DataDict) -> dict[str, Any
     """
     package = _dataset(data_dict)
     tk.check_access("opendata_th_classify", context, data_dict)
-    data = _validated(data_dict, schema.workflow_classify(), context, leave=("answers", "details"))
+    data = validated(data_dict, schema.workflow_classify(), context, leave=("answers", "details"))
     answers, details = _object(data, "answers"), _object(data, "details")
     tree = workflow.classification_schema()
     extras = package.extras
@@ -575,7 +558,7 @@ def opendata_th_classify(context: Context, data_dict: DataDict) -> dict[str, Any
             tree, answers, details, current_category=extras.get(CATEGORY_FIELD),
             current_classification=extras.get(CLASSIFICATION_FIELD))
     except classification_rules.ClassificationInputError as error:
-        raise _refused(error.errors)
+        raise refused(error.errors)
     user = _user(context)
     user_id = user.id if user else None
     found = workflow.ensure(package, user_id)
