@@ -11,8 +11,6 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
-from ckanext.harvest.harvesters.ckanharvester import CKANHarvester
-from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectError
 
 from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
 
@@ -40,7 +38,13 @@ def remote_dataset(**fields):
 
 def harvest(source, remote):
     """Run the CKAN harvester's import stage on one remote dataset, as the
-    fetch consumer does; returns its result and the errors it recorded."""
+    fetch consumer does; returns its result and the errors it recorded.
+    (ckanext-harvest is imported here, not when the module is collected:
+    its model maps Package.harvest_objects in every process that imports
+    it, and the other tests' databases have no harvest tables.)"""
+    from ckanext.harvest.harvesters.ckanharvester import CKANHarvester
+    from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectError
+
     job = HarvestJob(source_id=source["id"])
     job.save()
     harvested = HarvestObject(guid=remote["id"], job=job, harvest_source_id=source["id"],
