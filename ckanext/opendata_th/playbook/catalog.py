@@ -295,14 +295,12 @@ def decode_csv(content: bytes) -> str:
     (cp874/TIS-620, as Thai Excel saves CSV)."""
     if b"\x00" in content[:4096]:
         raise _not_a_spreadsheet()
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("cp874")
-    except UnicodeDecodeError:
-        raise _not_a_spreadsheet() from None
+    for encoding in ("utf-8-sig", "cp874"):  # not UTF-8: try the Thai Windows code page
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _not_a_spreadsheet()
 
 
 def _csv_rows(content: bytes, max_rows: int) -> list[list[object]]:
