@@ -35,10 +35,12 @@ def pytest_sessionstart(session):
     """Make CKAN's ``with_plugins`` (every plugin loaded again for each test)
     and ``app`` cheaper, before CKAN's pytest plugin loads them the first
     time. Each load read every installed package's entry points once per
-    plugin, and parsed the same YAML files again (CKAN's config declaration,
-    scheming's dataset schema, the web assets): about 1.5 s a test. These
-    are the same all through a run, so they are read once; what the code
-    gets is unchanged (a copy of the parsed data, which it may change)."""
+    plugin, parsed the same YAML files again (CKAN's config declaration,
+    scheming's dataset schema, the web assets) and validated the same config
+    declarations again (three times a test, 0.1 s each): about 2 s a test.
+    These are the same all through a run, so they are read and validated
+    once; what the code gets is unchanged (a copy of the result, which it
+    may change)."""
     if not session.config.getoption("ckan_ini", default=None):
         return  # the pure tests: no CKAN
     import functools
@@ -51,6 +53,44 @@ def pytest_sessionstart(session):
     ckan.plugins.core.entry_points = functools.cache(ckan.plugins.core.entry_points)
     yaml.safe_load = _parsed_once(yaml.safe_load)
     msgspec.yaml.decode = _parsed_once(msgspec.yaml.decode)
+    _validate_declarations_once()
+
+
+def _validate_declarations_once():
+    """CKAN validates each config declaration (its own and every plugin's)
+    with the navl schema ``config_declaration_v1`` whenever the plugins are
+    loaded. ``load_dict`` imports ``validate`` when it runs: this wraps it
+    to remember the result for a declaration it saw before (by its JSON
+    text), and leaves every other validation as it is."""
+    import json
+
+    import ckan.lib.navl.dictization_functions as navl
+    from ckan.logic.schema import config_declaration_v1
+
+    validate = navl.validate
+    declaration_schema = json.dumps(sorted(config_declaration_v1()))
+    remembered: dict[str, tuple] = {}
+
+    def validate_once(data, schema, context=None):
+        if context is not None or set(data) - {"version", "groups"} or "groups" not in data \
+                or json.dumps(sorted(schema)) != declaration_schema:
+            return validate(data, schema, context)
+        key = json.dumps(data, sort_keys=True, default=repr)
+        if key not in remembered:
+            remembered[key] = validate(data, schema)
+        return _copied(remembered[key])
+
+    navl.validate = validate_once
+
+
+def _copied(value):
+    """A copy of nested dicts, lists and tuples; their leaves (strings,
+    validators, config keys) are shared, as they are never changed."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copied(item) for item in value)
+    return value
 
 
 def _parsed_once(parse):
@@ -150,6 +190,37 @@ def clean_db_once(request):
     if request.module.__name__ not in _cleaned_modules:
         request.getfixturevalue("clean_db")
         _cleaned_modules.add(request.module.__name__)
+
+
+_apps: dict[tuple[str, int], object] = {}
+
+
+@pytest.fixture
+def make_app(request, ckan_config):
+    """CKAN's ``make_app``, with the app made once per test module and
+    configuration. Making it loads every plugin again and builds the Flask
+    app (about 0.6 s), which ``with_plugins`` has just done for the test;
+    tests of a module with the same configuration get the same app (a new
+    test client each request, no state of its own), with CKAN's per-test
+    resets: the cached config values and the site's settings from the
+    database (app_globals)."""
+    import ckan.config.middleware as middleware
+    from ckan.lib import app_globals
+    from ckan.tests import helpers
+
+    app_globals._CONFIG_CACHE.clear()
+
+    def make():
+        key = (request.module.__name__, hash(repr(sorted(ckan_config.items()))))
+        if key not in _apps:
+            _apps.clear()  # one module's apps at a time
+            _apps[key] = (helpers._get_test_app(), middleware._internal_test_request_context)
+        else:
+            app_globals.reset()
+        app, middleware._internal_test_request_context = _apps[key]
+        return app
+
+    return make
 
 
 # -- fixtures of the glue tests (test_jobs, test_subscriptions, test_reminders,
