@@ -42,7 +42,6 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     # priority weights stop start-up with the error
     def configure(self, config_):
         readiness.check_config()
-        workflow.check_config()
         workflow.check_config()  # the classification tree and the priority weights
 
     # ISignal: follow-up work, queued after the change is committed

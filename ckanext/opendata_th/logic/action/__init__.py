@@ -72,3 +72,7 @@ __all__ += ["opendata_th_workflow_show", "opendata_th_workflow_history", "openda
             "opendata_th_select", "opendata_th_prioritise", "opendata_th_classify",
             "opendata_th_classification_schema_show", "opendata_th_priority_list",
             "opendata_th_approval_queue"]
+
+from ckanext.opendata_th.logic.action.national_catalog import status_show  # noqa: E402
+
+__all__ += ["status_show"]
