@@ -16,6 +16,7 @@ approvers (:func:`record_after_update`).
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import ckan.model as model
@@ -135,18 +136,27 @@ SYSADMIN = "sysadmin"
 
 
 def record_publication(package: model.Package, *, user_id: str | None, source: str,
-                       comment: str) -> None:
+                       comment: str, at: dt.datetime | None = None) -> None:
     """Record an approval given outside this portal's approve transition —
     a sysadmin who publishes directly, or (the sync issue) the national
     portal's publication — with its source, as the stage "published" and an
     "approve" event in the history (not committed). The dataset itself is
-    made public by the caller."""
+    made public by the caller.
+
+    ``at``: when the approval was given as its source says (the national
+    portal's publication time; a naive time is UTC), kept as the approval
+    time and in the event's detail; the stage change itself is dated now.
+    Without it the approval is dated now."""
     record = workflow_glue.ensure(package, user_id)
     if record.stage == rules.PUBLISHED:
         return
     now = utcnow()
+    detail: dict[str, Any] = {"source": source}
+    if at is not None:
+        at = at if at.tzinfo is not None else at.replace(tzinfo=dt.timezone.utc)
+        detail["at"] = at.isoformat()
     workflow_glue.event(package.id, "transition", user_id, comment=comment, transition="approve",
-                        from_stage=record.stage, to_stage=rules.PUBLISHED, detail={"source": source})
+                        from_stage=record.stage, to_stage=rules.PUBLISHED, detail=detail)
     record.stage, record.stage_changed_at, record.stage_changed_by = rules.PUBLISHED, now, user_id
-    record.approved_by, record.approved_at, record.approval_source = user_id, now, source
+    record.approved_by, record.approved_at, record.approval_source = user_id, at or now, source
     record.organization_id, record.modified = package.owner_org, now

@@ -10,8 +10,10 @@ from ckanext.opendata_th.model.readiness import ReadinessAssessment, ReadinessCh
 from ckanext.opendata_th.model.readiness_reminder import ReadinessReminder
 from ckanext.opendata_th.model.reminder import Reminder
 from ckanext.opendata_th.model.workflow import WorkflowEvent, WorkflowRecord
+from ckanext.opendata_th.model.sync import SyncRecord, SyncSource
 from ckanext.opendata_th.model.workflow_mail import ApprovalDigest
 
 __all__ = ["LinkCheck", "Reminder", "ReadinessReminder",
            "ReadinessAssessment", "ReadinessChange", "ReadinessFile"]
 __all__ += ["WorkflowRecord", "WorkflowEvent", "ApprovalDigest"]
+__all__ += ["SyncRecord", "SyncSource"]
