@@ -9,7 +9,8 @@ resource is which local one (so that records attached to local resources
 survive a re-harvest), the remote fields the local schema does not know
 (kept, never dropped silently), the mapping notes of the last import, and a
 withdrawal: a remote deletion or privatisation makes the local copy private
-with the reason here, never purges it.
+with the reason here, never purges it; and the last comparison of the two
+copies (the drift report: identical, different field by field, or missing).
 
 ``opendata_th_sync_source`` holds per harvest source how far its changes
 have been imported: the newest remote ``metadata_modified`` of the last run
@@ -56,6 +57,9 @@ class SyncRecord(tk.BaseModel):  # type: ignore[misc]
     pushed_at: Mapped[Optional[dt.datetime]] = sa.Column(sa.DateTime(timezone=True))
     push_error: Mapped[Optional[str]] = sa.Column(sa.Text)
     push_attempts: Mapped[int] = sa.Column(sa.Integer, nullable=False, default=0)
+    compared_at: Mapped[Optional[dt.datetime]] = sa.Column(sa.DateTime(timezone=True))
+    drift_status: Mapped[Optional[str]] = sa.Column(sa.Text)  # identical, different, missing
+    drift: Mapped[Optional[dict[str, Any]]] = sa.Column(JSONB)  # national_portal.Drift.as_dict()
     modified: Mapped[dt.datetime] = sa.Column(sa.DateTime(timezone=True), nullable=False,
                                               default=utcnow)
 

@@ -33,6 +33,9 @@ def upgrade():
         sa.Column("pushed_at", sa.DateTime(timezone=True)),
         sa.Column("push_error", sa.Text),
         sa.Column("push_attempts", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("compared_at", sa.DateTime(timezone=True)),
+        sa.Column("drift_status", sa.Text),
+        sa.Column("drift", JSONB),
         sa.Column("modified", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("remote_url", "remote_id", name="opendata_th_sync_remote"),
     )
