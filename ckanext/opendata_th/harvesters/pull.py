@@ -25,8 +25,11 @@ stays out of the way: the gate stops an organization that has not assessed
 its readiness from publishing *by itself*; a dataset published on the
 national portal was already published, and refusing the local copy would
 only make the two catalogs differ. Nothing global is switched (no config
-flag, no context flag the validators must learn), the gate's code and the
-validator are unchanged, and every other route still meets both gates.
+flag), the gates' code is unchanged, and every other route still meets
+both gates. The one context flag the writes carry
+(``validators.NATIONAL_COPY``) lets this portal's own fields, which a
+national dataset cannot have (the expected update time of a daily
+dataset), stay empty instead of being made up.
 
 A dataset that is not disclosable arrives private and "withheld" with the
 reason; a remote private dataset (seen with a token) a private candidate.
@@ -54,13 +57,12 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import localize
 from ckanext.opendata_th import workflow as workflow_glue
-from ckanext.opendata_th.logic import approval_gate
+from ckanext.opendata_th.logic import approval_gate, validators
 from ckanext.opendata_th.model.sync import PULL, SyncRecord, SyncSource
 from ckanext.opendata_th.model.types import utcnow
-from ckanext.opendata_th.playbook import national_portal, national_schema
+from ckanext.opendata_th.playbook import national_portal
 from ckanext.opendata_th.playbook import workflow as rules
 from ckanext.opendata_th.playbook.messages import N_, Message, MessageError
-from ckanext.opendata_th.playbook.vocabulary import UPDATE_TIME_FIELD
 
 ADDED, UPDATED, UNCHANGED, WITHDRAWN = "added", "updated", "unchanged", "withdrawn"
 
@@ -218,9 +220,10 @@ def organization_id(name: str) -> Optional[str]:
 
 def _context(user_name: str) -> dict[str, Any]:
     """An action context that writes without committing and returns only the
-    id (no package_show: the caller reads what it needs from the model)."""
+    id (no package_show: the caller reads what it needs from the model), for
+    a copy of a national dataset (which cannot have this portal's own fields)."""
     return {"model": model, "session": model.Session, "user": user_name, "ignore_auth": True,
-            "defer_commit": True, "return_id_only": True}
+            "defer_commit": True, "return_id_only": True, validators.NATIONAL_COPY: True}
 
 
 def _validation_text(error: tk.ValidationError) -> str:
@@ -268,36 +271,11 @@ def import_dataset(remote: Mapping[str, Any], *, remote_url: str, source_id: str
         raise ImportFailed(error.message) from None
 
 
-PLACEHOLDER_UPDATE_TIME = "00:00"
-"""The expected update time given to a harvested daily (or more frequent)
-dataset: this portal's schema requires one (``update_frequency_time``, a
-field of the playbook's that thai_gdc does not have), the national portal
-cannot say it. Recorded as a note of the sync record; a local editor may
-set the real time, and re-harvests keep it."""
-
-
-def _local_only_defaults(dataset: dict[str, Any]) -> list[dict[str, Any]]:
-    """Fill the local-only fields this portal's schema requires and a
-    national dataset cannot have; returns the notes saying so."""
-    field = national_schema.FIELDS["dataset"].get(UPDATE_TIME_FIELD)
-    if field is None or not national_schema.is_empty(dataset.get(UPDATE_TIME_FIELD)):
-        return []
-    if national_schema.missing_value_error(field, dataset.get("data_type"), dataset) is None:
-        return []
-    dataset[UPDATE_TIME_FIELD] = PLACEHOLDER_UPDATE_TIME
-    message = Message(N_("The national portal does not give the expected update time, which this "
-                         "portal requires for this update frequency: set to {time}"),
-                      time=PLACEHOLDER_UPDATE_TIME)
-    return [{"field": UPDATE_TIME_FIELD, "remote": "", "local": PLACEHOLDER_UPDATE_TIME,
-             "message": message.as_dict()}]
-
-
 def _create(remote: Mapping[str, Any], arrival: national_portal.Arrival, *, remote_url: str,
             source_id: str, organization_id: str, user_name: str) -> Outcome:
     imported = national_portal.to_local(remote)
     name = national_portal.local_name(str(remote.get("name") or remote["id"]), name_taken)
     data = {**imported.dataset, "name": name, "owner_org": organization_id, "private": True}
-    defaults = _local_only_defaults(data)
     package_id = tk.get_action("package_create")(_context(user_name), data)
     package = model.Package.get(package_id)
     withheld = None
@@ -309,7 +287,7 @@ def _create(remote: Mapping[str, Any], arrival: national_portal.Arrival, *, remo
     record = SyncRecord(package_id=package.id, direction=PULL, remote_url=remote_url, remote_id=remote["id"])
     model.Session.add(record)
     _remember(record, remote, source_id=source_id, resource_ids=_resource_ids(remote, package.id),
-              imported=imported, extra_notes=defaults)
+              imported=imported)
     return Outcome(ADDED, package.id, withheld)
 
 
@@ -318,7 +296,6 @@ def _update(remote: Mapping[str, Any], arrival: national_portal.Arrival, record:
             user_name: str) -> Outcome:
     imported = national_portal.to_local(remote, resource_ids=record.resource_ids or {})
     data = national_portal.keep_local_fields(imported.dataset, dict(package.extras))
-    defaults = _local_only_defaults(data)
     # ``private`` is not given: the copy keeps its visibility, and the
     # schema's validator recalls a published copy that became undisclosable
     data.update(id=package.id, name=package.name, owner_org=organization_id)
@@ -338,7 +315,7 @@ def _update(remote: Mapping[str, Any], arrival: national_portal.Arrival, record:
         if package.private and stage == rules.CANDIDATE:
             _withhold(package, arrival.reason)
     _remember(record, remote, source_id=source_id, resource_ids=_resource_ids(remote, package.id),
-              imported=imported, extra_notes=defaults)
+              imported=imported)
     return Outcome(UPDATED, package.id, withheld)
 
 

@@ -21,6 +21,7 @@ from ckanext.opendata_th import localize
 from ckanext.opendata_th.logic import approval_gate, readiness_gate
 from ckanext.opendata_th.playbook import disclosure, national_schema
 from ckanext.opendata_th.playbook.messages import N_, Message
+from ckanext.opendata_th.playbook.national_portal import LOCAL_ONLY_FIELDS
 from ckanext.opendata_th.playbook.national_schema import SchemaError
 from ckanext.opendata_th.playbook.vocabulary import CATEGORY_FIELD, CLASSIFICATION_FIELD
 
@@ -82,6 +83,13 @@ def _convert(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
         _fail(key, errors, error)
 
 
+NATIONAL_COPY = "opendata_th_national_copy"
+"""Context flag of the datagoth harvester's writes: the dataset is a copy of
+a national one, which cannot have this portal's own fields (the expected
+update time of a daily dataset): they may stay empty. A local edit of the
+copy asks for them as for any dataset."""
+
+
 def opendata_th_field_rules(key: Key, data: dict[Key, Any], errors: dict[Key, list[str]],
                             context: dict[str, Any]) -> None:
     """First validator of every national field: drops the field when it does
@@ -97,7 +105,7 @@ def opendata_th_field_rules(key: Key, data: dict[Key, Any], errors: dict[Key, li
         return
     siblings = {name: _value(data, key[:-1] + (name,)) for name in national_schema.FIELDS[field.level]}
     error = national_schema.missing_value_error(field, data_type, siblings)
-    if error is not None:
+    if error is not None and not (context.get(NATIONAL_COPY) and field.name in LOCAL_ONLY_FIELDS):
         _fail(key, errors, error)
     if value is None:
         data.pop(key, None)

@@ -582,3 +582,21 @@ def test_the_configuration_errors_come_in_the_users_language(app):
     assert answers[""].status_code == answers["/en"].status_code == 409
     assert "api must be" in english and "soap" in english
     assert "api must be" not in thai and "soap" in thai and re.search("[\u0e00-\u0e7f]", thai)
+
+
+def test_a_daily_dataset_arrives_without_a_made_up_update_time(portal, remote, queues):
+    """This portal asks an expected update time of a daily dataset; the
+    national portal has no such field. The copy arrives without one (never
+    an invented time); a local edit of the copy asks for it as usual."""
+    daily = next(iter(remote.catalog.datasets.values()))
+    remote.catalog.update(daily["id"], update_frequency_unit="วัน", update_frequency_interval="1")
+
+    run = harvest(make_source(portal, remote.url), queues)
+
+    assert not run.errors
+    copy = local(daily["id"])
+    assert copy["update_frequency_unit"] == "วัน" and not copy.get("update_frequency_time")
+    assert not any("update_frequency_time" in note.get("field", "") for note in record_of(daily["id"]).notes)
+    with pytest.raises(tk.ValidationError) as refused:
+        call_action("package_patch", {"user": portal.sysadmin["name"]}, id=copy["id"], notes="แก้ไขคำอธิบาย")
+    assert "update_frequency_time" in refused.value.error_dict
