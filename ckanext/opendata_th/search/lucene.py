@@ -6,9 +6,16 @@ Plain Python. Understands words, quoted phrases, ``field:value``,
 with ``*`` and ``NOW`` date maths, ``*`` / ``prefix*`` / ``wi?d*card``
 wildcards, ``*:*``, ``AND`` / ``OR`` / ``NOT`` / ``&&`` / ``||`` / ``!``,
 ``+`` / ``-`` prefixes, parentheses, and boosts ``^2`` / slops ``~2`` (read
-and ignored). The default operator is AND, as CKAN sets ``q.op=AND``.
-Anything else raises :class:`QuerySyntaxError` with a message that says
-what was not understood.
+and ignored). The default operator is AND, as CKAN sets ``q.op=AND`` (for
+``q`` and ``fq`` alike). Anything else raises :class:`QuerySyntaxError`
+with a message that says what was not understood.
+
+Clauses are joined the way Solr's standard (classic Lucene) query parser
+joins them, not with boolean-algebra precedence: each clause of a group
+gets one occurrence, MUST, SHOULD or MUST_NOT (see :func:`_add_clause`),
+and a group matches as a Lucene boolean query does (see :class:`Bool`).
+So ``a OR b c`` is ``a`` SHOULD, ``b`` SHOULD, ``c`` MUST, which matches
+what ``c`` matches: the OR does not filter beside a required clause.
 """
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ from typing import Optional, Union
 from .limits import LimitExceeded, Limits
 
 MUST, SHOULD, MUST_NOT = "must", "should", "must_not"
+AND, OR = "AND", "OR"  # the conjunctions, as error messages name them
 
 
 class QuerySyntaxError(ValueError):
@@ -53,8 +61,17 @@ class Range:
 
 @dataclass(frozen=True)
 class Bool:
-    """Clauses, each ``(occur, node)``. With no MUST/SHOULD clause the
-    MUST_NOT clauses exclude from all documents."""
+    """Clauses, each ``(occur, node)``, matched as Lucene matches a boolean
+    query: a document matches every MUST clause and no MUST_NOT clause; when
+    there is no MUST clause it must also match at least one SHOULD clause.
+    Beside a MUST clause, SHOULD clauses do not filter (Lucene only scores
+    them).
+
+    Only MUST_NOT clauses: every document except those they match. Solr
+    does so for a whole ``q`` or ``fq`` (it adds ``*:*``, which CKAN's
+    ``fq=-field:value`` relies on); this backend does so for a nested
+    group too, where Solr 8 and 9 match nothing (``a (-b)``, an old Solr
+    shortcoming fixed upstream in SOLR-18256)."""
     clauses: tuple = field(default_factory=tuple)
 
 
@@ -101,47 +118,70 @@ class _Parser:
         return node
 
     def parse_query(self, default_field: Optional[str], closing: Optional[str]) -> Node:
-        """A sequence of clauses joined by AND (default) or OR."""
-        groups: list[list[tuple[str, Node]]] = [[]]
+        """A group of clauses, each with an optional conjunction (``AND``,
+        ``&&``, ``OR``, ``||``) before it and an optional modifier (``+``,
+        ``-``, ``NOT``, ``!``), up to ``closing`` or the end of the text.
+
+        As in Lucene, a group of one clause without a modifier is that
+        clause itself; a lone ``+`` clause is too (it means the same)."""
+        clauses: list[_Clause] = []
         while True:
             self.skip_space()
-            if self.pos >= len(self.text) or (closing and self.peek(closing)):
+            if self.at_group_end(closing):
                 break
-            if self.peek_keyword("OR") or self.peek("||"):
-                self.pos += 2
-                if not groups[-1]:
-                    raise self.error("OR without a clause before it")
-                groups.append([])
-                continue
-            if self.peek_keyword("AND") or self.peek("&&"):
-                self.pos += 3 if self.peek_keyword("AND") else 2
-                continue
-            occur = MUST
-            if self.peek_keyword("NOT") or (self.peek("!") and not self.peek("!=")):
-                self.pos += 3 if self.peek_keyword("NOT") else 1
-                occur = MUST_NOT
-            elif self.peek("+"):
-                self.pos += 1
-            elif self.peek("-"):
-                self.pos += 1
-                occur = MUST_NOT
-            if self.peek("+") or self.peek("-"):
-                raise self.error("Two operators in a row")
-            groups[-1].append((occur, self.parse_clause(default_field)))
-        if not groups[-1] and len(groups) > 1:
-            raise self.error("OR without a clause after it")
-        alternatives = [self._conjunction(g) for g in groups if g]
-        if not alternatives:
+            conjunction = self.read_conjunction()
+            if conjunction is not None:
+                if not clauses:
+                    raise self.error(f"{conjunction} without a clause before it")
+                self.skip_space()
+                if self.at_group_end(closing):
+                    raise self.error(f"{conjunction} without a clause after it")
+                if self.peek_conjunction():
+                    raise self.error("Two operators in a row")
+            modifier = self.read_modifier()
+            _add_clause(clauses, conjunction, modifier, self.parse_clause(default_field))
+        if not clauses:
             return Bool(())
-        if len(alternatives) == 1:
-            return alternatives[0]
-        return Bool(tuple((SHOULD, a) for a in alternatives))
+        if len(clauses) == 1 and clauses[0].occur == MUST:
+            return clauses[0].node
+        return Bool(tuple((clause.occur, clause.node) for clause in clauses))
 
-    @staticmethod
-    def _conjunction(clauses: list[tuple[str, Node]]) -> Node:
-        if len(clauses) == 1 and clauses[0][0] == MUST:
-            return clauses[0][1]
-        return Bool(tuple(clauses))
+    def at_group_end(self, closing: Optional[str]) -> bool:
+        return self.pos >= len(self.text) or bool(closing and self.peek(closing))
+
+    def peek_conjunction(self) -> bool:
+        return (self.peek_keyword("AND") or self.peek_keyword("OR")
+                or self.peek("&&") or self.peek("||"))
+
+    def read_conjunction(self) -> Optional[str]:
+        """Read ``AND``/``&&`` (returns ``AND``) or ``OR``/``||`` (returns
+        ``OR``), or nothing (returns None)."""
+        for token, name in (("&&", AND), ("||", OR)):
+            if self.peek(token):
+                self.pos += len(token)
+                return name
+        for name in (AND, OR):
+            if self.peek_keyword(name):
+                self.pos += len(name)
+                return name
+        return None
+
+    def read_modifier(self) -> Optional[str]:
+        """Read ``+`` (returns MUST), ``-``/``NOT``/``!`` (returns MUST_NOT)
+        or nothing (returns None). Lucene allows one modifier per clause."""
+        modifier = None
+        if self.peek_keyword("NOT") or (self.peek("!") and not self.peek("!=")):
+            self.pos += 3 if self.peek_keyword("NOT") else 1
+            modifier = MUST_NOT
+        elif self.peek("+"):
+            self.pos += 1
+            modifier = MUST
+        elif self.peek("-"):
+            self.pos += 1
+            modifier = MUST_NOT
+        if modifier is not None and (self.peek("+") or self.peek("-")):
+            raise self.error("Two operators in a row")
+        return modifier
 
     def parse_clause(self, default_field: Optional[str]) -> Node:
         self.skip_space()
@@ -263,6 +303,46 @@ class _Parser:
         if not self.peek(token):
             raise self.error(f"Expected {token!r}")
         self.pos += len(token)
+
+
+@dataclass
+class _Clause:
+    """A clause of a group being read: its occurrence so far, its node and
+    whether it was written with ``+``."""
+    occur: str
+    node: Node
+    plus: bool
+
+
+def _add_clause(clauses: list[_Clause], conjunction: Optional[str],
+                modifier: Optional[str], node: Node) -> None:
+    """Append a clause, with the occurrence Solr's standard parser gives it
+    under the default operator AND (``q.op=AND``, which CKAN sets).
+
+    Lucene's rules (QueryParserBase.addClause): a clause introduced by AND
+    makes the clause before it MUST, and one introduced by OR makes it
+    SHOULD, unless that clause is MUST_NOT; the new clause is MUST_NOT with
+    ``-``/``NOT``/``!``, else SHOULD when introduced by OR, else MUST.
+
+    One deliberate difference: a clause written with ``+`` stays MUST beside
+    an OR (Lucene turns ``+a OR b`` and ``a OR +b`` into ``a OR b``). CKAN
+    builds the access filter of a search by gluing ``+capacity:public `` in
+    front of the caller's ``fq`` and `` +state:(active)`` after it; with
+    Lucene's rule an ``fq`` that starts or ends with OR switches those off.
+    Here it can only make a search find less than Solr would, never more.
+    """
+    if clauses and conjunction == AND and clauses[-1].occur != MUST_NOT:
+        clauses[-1].occur = MUST
+    if clauses and conjunction == OR and clauses[-1].occur != MUST_NOT \
+            and not clauses[-1].plus:
+        clauses[-1].occur = SHOULD
+    if modifier is not None:
+        occur = modifier
+    elif conjunction == OR:
+        occur = SHOULD
+    else:
+        occur = MUST
+    clauses.append(_Clause(occur, node, plus=modifier == MUST))
 
 
 def _unescape(value: str) -> str:

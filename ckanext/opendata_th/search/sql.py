@@ -107,10 +107,20 @@ class Compiler:
         raise QueryError(f"Unsupported query node {node!r}")
 
     def _bool(self, node: lucene.Bool, positive: bool) -> str:
+        """A boolean query, matched as Lucene matches it (see
+        :class:`lucene.Bool`): all MUST clauses and no MUST_NOT clause; at
+        least one SHOULD clause only when there is no MUST clause. Beside a
+        MUST clause the SHOULD clauses are compiled for their words' ranking
+        alone (Lucene scores them) and left out of the condition."""
         must = [self._node(n, positive) for occur, n in node.clauses
                 if occur == lucene.MUST]
-        should = [self._node(n, positive) for occur, n in node.clauses
-                  if occur == lucene.SHOULD]
+        should_nodes = [n for occur, n in node.clauses if occur == lucene.SHOULD]
+        if must:
+            for should_node in should_nodes:
+                self._rank_only(should_node, positive)
+            should = []
+        else:
+            should = [self._node(n, positive) for n in should_nodes]
         must_not = [self._node(n, not positive) for occur, n in node.clauses
                     if occur == lucene.MUST_NOT]
         parts = list(must)
@@ -120,6 +130,15 @@ class Compiler:
         if not parts:
             return "TRUE"
         return "(" + " AND ".join(parts) + ")"
+
+    def _rank_only(self, node: lucene.Node, positive: bool) -> None:
+        """Compile a clause that does not filter (a SHOULD clause beside a
+        MUST clause) for the words it adds to the ranking, then drop its SQL
+        and parameters. Its terms still count against ``limits.terms``, as
+        the clause is part of the query that was asked."""
+        params, lookups = dict(self.params), self.lookups
+        self._node(node, positive)
+        self.params, self.lookups = params, lookups
 
     def _default_field(self, term: lucene.Term, positive: bool) -> str:
         if self.default_fields is None:

@@ -273,3 +273,95 @@ def test_missing_tables_are_created_again(org):
     assert call_action("package_search")["count"] == 0
     dataset(org, name="after-drop", title="ข้อมูลการค้า")
     assert names(call_action("package_search", q="การค้า")) == ["after-drop"]
+
+
+# -- OR in fq: Solr's clause rules, and CKAN's access filter always holds ----------
+
+OR_FILTERS = [
+    "organization:agency-a OR organization:agency-b",
+    "organization:agency-a || organization:agency-b",
+    "organization:(agency-a OR agency-b)",
+    "OR organization:agency-b",          # glued after "+capacity:public "
+    "organization:agency-b OR",          # glued before " +state:(active)"
+    "capacity:private OR organization:agency-b",
+    "state:deleted OR state:draft OR organization:agency-b",
+    "(capacity:private OR state:deleted)",
+    "organization:agency-a OR NOT organization:agency-b",
+]
+
+
+@pytest.fixture
+def three_agencies():
+    """Agencies a and b each with a public, a private, a draft and a deleted
+    dataset; agency c with a public and a private one, and an admin."""
+    c_admin = factories.User()
+    orgs = {"a": factories.Organization(name="agency-a"),
+            "b": factories.Organization(name="agency-b"),
+            "c": factories.Organization(name="agency-c",
+                                        users=[{"name": c_admin["name"], "capacity": "admin"}])}
+    sysadmin = {"user": factories.Sysadmin()["name"]}
+    for key in ("a", "b"):
+        dataset(orgs[key], name=f"{key}-public")
+        dataset(orgs[key], name=f"{key}-private", private=True)
+        dataset(orgs[key], name=f"{key}-draft", state="draft")
+        gone = dataset(orgs[key], name=f"{key}-deleted")
+        call_action("package_delete", dict(sysadmin), id=gone["id"])
+    dataset(orgs["c"], name="c-public")
+    dataset(orgs["c"], name="c-private", private=True)
+    return c_admin
+
+
+def _search_names(context, **params):
+    """The names found, or None when the backend refuses the search (as Solr
+    refuses a query it cannot parse)."""
+    try:
+        return set(names(call_action("package_search", context=context, rows=100, **params)))
+    except search.SearchQueryError:
+        return None
+
+
+@pytest.mark.ckan_config("ckan.search.remove_deleted_packages", False)
+def test_or_in_fq_never_reveals_private_draft_or_deleted_datasets(three_agencies):
+    # the deleted datasets stay in the index (remove_deleted_packages off), so
+    # only the query keeps them out
+    assert "a-deleted" in _search_names({}, fq="+state:deleted")
+    never = {"a-private", "b-private", "c-private", "a-draft", "b-draft",
+             "a-deleted", "b-deleted"}
+    anonymous = {"user": "", "ignore_auth": False}
+    other_admin = {"user": three_agencies["name"], "ignore_auth": False}
+    internal = {"ignore_auth": True}  # an extension's own search
+    for fq in OR_FILTERS:
+        for context, params in [(anonymous, {}), (anonymous, {"include_private": True}),
+                                (other_admin, {}), (internal, {})]:
+            found = _search_names(dict(context), fq=fq, **params)
+            assert found is None or not found & never, (fq, context, params, found)
+        # the admin of agency c sees its own private dataset, no one else's
+        found = _search_names(dict(other_admin), fq=fq, include_private=True)
+        assert found is None or not found & (never - {"c-private"}), (fq, found)
+    # a search that starts with OR once CKAN has glued nothing in front is
+    # refused, as Solr refuses it
+    assert _search_names(dict(internal), fq="OR organization:agency-b",
+                         include_private=True) is None
+
+
+def test_or_beside_required_clauses_finds_what_solr_finds(three_agencies):
+    internal = {"ignore_auth": True}
+    every_public = {"a-public", "b-public", "c-public"}
+    # package_search sends Solr "+capacity:public organization:agency-a OR
+    # organization:agency-b +state:(active)". Solr's standard parser (q.op=AND)
+    # makes capacity and state MUST and the two organizations SHOULD; beside
+    # MUST clauses SHOULD clauses only score, so this fq filters on capacity
+    # and state alone: every public active dataset, agency c's too.
+    assert _search_names(internal, fq="organization:agency-a OR organization:agency-b") \
+        == every_public
+    # the ways to ask for "a or b": a field group, a required group, or an
+    # fq_list item (its own fq, where only SHOULD clauses: one must match)
+    a_or_b = {"a-public", "b-public"}
+    assert _search_names(internal, fq="organization:(agency-a OR agency-b)") == a_or_b
+    assert _search_names(
+        internal, fq="+(organization:agency-a OR organization:agency-b)") == a_or_b
+    assert _search_names(
+        internal, fq_list=["organization:agency-a OR organization:agency-b"]) == a_or_b
+    # OR then AND: agency-a SHOULD, agency-b and public MUST (Solr's reading)
+    assert _search_names(internal, fq_list=[
+        "organization:agency-a OR organization:agency-b AND capacity:public"]) == {"b-public"}

@@ -32,11 +32,13 @@ def test_plus_minus_prefixes_and_parenthesised_or_lists():
                                     (L.SHOULD, L.Term("organization", "b c", "phrase")))))
 
 
-def test_boolean_keywords_and_precedence():
+def test_boolean_keywords_set_each_clause_as_lucene_does_not_by_precedence():
+    # Lucene: AND makes b MUST, then OR makes it SHOULD again; NOT c is MUST_NOT
+    # (not "(a AND b) OR NOT c")
     tree = L.parse("a AND b OR NOT c")
-    assert tree == L.Bool(((L.SHOULD, L.Bool(((L.MUST, L.Term(None, "a")),
-                                              (L.MUST, L.Term(None, "b"))))),
-                           (L.SHOULD, L.Bool(((L.MUST_NOT, L.Term(None, "c")),)))))
+    assert tree == L.Bool(((L.MUST, L.Term(None, "a")),
+                           (L.SHOULD, L.Term(None, "b")),
+                           (L.MUST_NOT, L.Term(None, "c"))))
 
 
 def test_ranges_inclusive_exclusive_and_open():
@@ -111,7 +113,9 @@ def test_double_bar_is_or():
 def test_double_ampersand_is_and():
     assert L.parse("a && b") == _and(T("a"), T("b"))
     assert L.parse("a &&b") == _and(T("a"), T("b"))
-    assert L.parse("a && b || c") == _or(_and(T("a"), T("b")), T("c"))
+    # as Solr: a MUST, b and c SHOULD (not "(a AND b) OR c")
+    assert L.parse("a && b || c") == L.Bool(((L.MUST, T("a")), (L.SHOULD, T("b")),
+                                             (L.SHOULD, T("c"))))
 
 
 def test_exclamation_mark_is_not():
@@ -259,3 +263,87 @@ def test_error_messages_say_what_and_where(query, message):
 
 def test_magic_field_names_inside_words_are_not_magic():
     assert L.parse("my_query_:x") == T("x", "my_query_")
+
+
+# --- clause occurrence: Solr's standard parser with q.op=AND ---------------------
+# (Lucene's QueryParserBase.addClause under the default operator AND)
+
+def _bool(*clauses):
+    return L.Bool(tuple(clauses))
+
+
+M, S, N = L.MUST, L.SHOULD, L.MUST_NOT
+
+
+@pytest.mark.parametrize("query, expected", [
+    # OR makes the clauses on both sides SHOULD; the clauses around stay MUST
+    ("a OR b c", _bool((S, T("a")), (S, T("b")), (M, T("c")))),
+    ("c a OR b", _bool((M, T("c")), (S, T("a")), (S, T("b")))),
+    # AND after OR makes the clause before it MUST again
+    ("a OR b AND c", _bool((S, T("a")), (M, T("b")), (M, T("c")))),
+    ("a AND b OR c", _bool((M, T("a")), (S, T("b")), (S, T("c")))),
+    ("a OR b OR c d", _bool((S, T("a")), (S, T("b")), (S, T("c")), (M, T("d")))),
+    # a prohibited clause stays prohibited beside AND and OR
+    ("-a OR b", _bool((N, T("a")), (S, T("b")))),
+    ("NOT a OR b", _bool((N, T("a")), (S, T("b")))),
+    ("a OR NOT b", _bool((S, T("a")), (N, T("b")))),
+    ("a OR -b", _bool((S, T("a")), (N, T("b")))),
+    ("-a AND b", _bool((N, T("a")), (M, T("b")))),
+    ("a AND NOT b", _bool((M, T("a")), (N, T("b")))),
+    # a parenthesised group is one clause
+    ("(a OR b) c", _bool((M, _or(T("a"), T("b"))), (M, T("c")))),
+    ("a OR (b c)", _bool((S, T("a")), (S, _and(T("b"), T("c"))))),
+    ("tags:(x OR y) OR z", _bool((S, _or(T("x", "tags"), T("y", "tags"))), (S, T("z")))),
+])
+def test_clauses_get_the_occurrence_solr_gives_them(query, expected):
+    assert L.parse(query) == expected
+
+
+def test_ckans_wrapped_fq_keeps_its_required_clauses_and_or_does_not_filter():
+    # package_search glues "+capacity:public " before the caller's fq and
+    # " +state:(active)" after it; Solr reads capacity MUST, a SHOULD, b SHOULD,
+    # state MUST
+    tree = L.parse("+capacity:public organization:a OR organization:b +state:(active)")
+    assert tree == _bool((M, T("public", "capacity")), (S, T("a", "organization")),
+                         (S, T("b", "organization")), (M, T("active", "state")))
+
+
+@pytest.mark.parametrize("query, expected", [
+    # Lucene would make both sides SHOULD here; a "+" clause stays MUST, so
+    # an fq that starts or ends with OR cannot switch off CKAN's own clauses
+    ("+a OR b", _bool((M, T("a")), (S, T("b")))),
+    ("a OR +b", _bool((S, T("a")), (M, T("b")))),
+    ("+capacity:public OR organization:b +state:(active)",
+     _bool((M, T("public", "capacity")), (S, T("b", "organization")),
+           (M, T("active", "state")))),
+    ("+capacity:public organization:b OR +state:(active)",
+     _bool((M, T("public", "capacity")), (S, T("b", "organization")),
+           (M, T("active", "state")))),
+    # a "+" clause is still made MUST by AND, and "+(a OR b)" is one MUST group
+    ("+(a OR b) c", _bool((M, _or(T("a"), T("b"))), (M, T("c")))),
+])
+def test_a_plus_clause_stays_required_beside_or(query, expected):
+    assert L.parse(query) == expected
+
+
+def test_one_clause_is_the_clause_itself():
+    assert L.parse("+a") == T("a")
+    assert L.parse("(a)") == T("a")
+    assert L.parse("-a") == _not(T("a"))
+
+
+@pytest.mark.parametrize("query, message", [
+    ("AND a", "AND without a clause before it at position 3 in query 'AND a'"),
+    ("&& a", "AND without a clause before it at position 2 in query '&& a'"),
+    ("a AND", "AND without a clause after it at position 5 in query 'a AND'"),
+    ("a ||", "OR without a clause after it at position 4 in query 'a ||'"),
+    ("(a OR)", "OR without a clause after it at position 5 in query '(a OR)'"),
+    ("(OR a)", "OR without a clause before it at position 3 in query '(OR a)'"),
+    ("a AND OR b", "Two operators in a row at position 6 in query 'a AND OR b'"),
+    ("a || && b", "Two operators in a row at position 5 in query 'a || && b'"),
+    ("a OR +-b", "Two operators in a row at position 6 in query 'a OR +-b'"),
+])
+def test_misplaced_conjunctions_are_errors_as_in_solr(query, message):
+    with pytest.raises(L.QuerySyntaxError) as info:
+        L.parse(query)
+    assert str(info.value) == message

@@ -1,4 +1,5 @@
 """Compiling queries to SQL, and Solr date maths (no CKAN, no database)."""
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -153,3 +154,68 @@ def test_whole_listings_are_recognised(queries, expected):
 def test_anything_more_is_not_a_whole_listing(queries):
     from ckanext.opendata_th.search import lucene
     assert sql.listing_filter([lucene.parse(q) for q in queries]) is None
+
+
+# --- boolean queries match as in Lucene ------------------------------------------
+
+def _used_params_are_defined(where, compiler):
+    used = set(re.findall(r":(p\d+)", where))
+    return used == set(compiler.params)
+
+
+def test_should_clauses_beside_a_must_clause_do_not_filter():
+    # CKAN's package_search fq: capacity MUST, a SHOULD, b SHOULD, state MUST
+    where, compiler = compile_(
+        "+capacity:public organization:a OR organization:b +state:(active)")
+    assert where == "(capacity = :p0 AND state = :p1)"
+    assert compiler.params == {"p0": "public", "p1": "active"}
+
+
+def test_only_should_clauses_need_one_to_match():
+    where, compiler = compile_("organization:a OR organization:b")
+    assert where == "((organization = :p0 OR organization = :p1))"
+    assert compiler.params == {"p0": "a", "p1": "b"}
+
+
+def test_should_and_must_not_clauses_need_one_should_and_no_must_not():
+    where, compiler = compile_("organization:a OR organization:b -state:deleted")
+    assert where == "((organization = :p0 OR organization = :p1) AND NOT (state = :p2))"
+
+
+def test_a_group_of_should_clauses_under_must_filters():
+    where, _ = compile_("+capacity:public +(organization:a OR organization:b)")
+    assert where == "(capacity = :p0 AND ((organization = :p1 OR organization = :p2)))"
+
+
+def test_a_pure_negative_group_excludes_from_everything_at_any_depth():
+    assert compile_("-organization:x")[0] == "(NOT (organization = :p0))"
+    assert compile_("+capacity:public +(-organization:x)")[0] == (
+        "(capacity = :p0 AND (NOT (organization = :p1)))")
+
+
+def test_should_words_beside_a_must_clause_still_rank():
+    where, compiler = compile_("export OR import +tax")
+    assert where.count("search_vector @@") == 1
+    assert len(compiler.params) == 1
+    assert len(compiler.rank_queries) == 3
+
+
+def test_dropped_should_clauses_count_as_terms_but_leave_no_sql_behind():
+    with pytest.raises(LimitExceeded):
+        compile_("a OR b +c", limits=Limits(terms=2))
+    should = " OR ".join(f"tags:s{i}" for i in range(sql.JOINED_LOOKUPS + 2))
+    where, compiler = compile_(f"+tags:m {should} -tags:n")
+    # the SHOULD clauses' look-ups are gone: the MUST_NOT one is the second
+    assert where.count("doc_no IN (SELECT") == 2 and ") IS TRUE" not in where
+    assert _used_params_are_defined(where, compiler)
+    assert "s0" not in compiler.params.values()
+
+
+@pytest.mark.parametrize("query", [
+    # an OR beside required clauses: a whole listing of what is required
+    # would do, but the recogniser stays on the safe side
+    "+capacity:public organization:a OR organization:b +state:(active)",
+    "organization:a OR organization:b",
+])
+def test_or_is_never_taken_for_a_whole_listing(query):
+    assert sql.listing_filter([lucene.parse(query)]) is None
