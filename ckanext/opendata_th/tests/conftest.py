@@ -223,6 +223,49 @@ def make_app(request, ckan_config):
     return make
 
 
+# -- the portal served over HTTP (browser tests, harvests of this portal) -----
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def base_url(ckan_config, make_app):
+    """The URL of the real CKAN app (the whole WSGI stack, with its i18n
+    middleware and web assets) served over HTTP from a thread. ckan.site_url
+    is set to it before the app is made, so the absolute links and redirects
+    CKAN renders stay on this server."""
+    # CKAN caches its job queues and tells RQ about the Redis connection only
+    # in the thread that makes a queue first. Make the default queue here, so
+    # that it is not the server's request threads (the link check queued after
+    # a resource is added), leaving later tests' workers in this thread
+    # without a connection.
+    import threading
+
+    from werkzeug.serving import make_server
+
+    import ckan.lib.jobs as jobs
+
+    from ckanext.opendata_th.tests.web import QuietRequestHandler
+
+    jobs.get_queue()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    ckan_config["ckan.site_url"] = url
+    server = make_server("127.0.0.1", port, make_app().app, threaded=True,
+                         request_handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, name="ckan-test-server", daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
 # -- fixtures of the glue tests (test_jobs, test_subscriptions, test_reminders,
 # test_schedule_search): a portal with one organization, a local web site
 # whose answers the test sets, mail servers that refuse, and a database

@@ -22,7 +22,7 @@ from ckan.lib import jobs
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-from ckanext.opendata_th.tests.browser.conftest import QuietRequestHandler
+from ckanext.opendata_th.tests.web import QuietRequestHandler
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_queues")
 
@@ -45,7 +45,7 @@ def csv_text(rows) -> str:
 def site(ckan_config, make_app, tmp_path):
     """The real CKAN app served over HTTP from a thread (xloader's job
     downloads files from it and reports to it), its uploads in a temp dir."""
-    jobs.get_queue()  # see browser/conftest.py: the queue made in this thread
+    jobs.get_queue()  # see base_url in conftest.py: the queue made in this thread
     ckan_config["ckan.storage_path"] = str(tmp_path)
     server = make_server("127.0.0.1", 0, None, threaded=True, request_handler=QuietRequestHandler)
     url = f"http://127.0.0.1:{server.server_port}"

@@ -1,7 +1,16 @@
-"""A web session for tests of pages and forms, without a browser."""
+"""A web session for tests of pages and forms, without a browser; and the
+request handler of the portal served over HTTP in tests."""
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
+from werkzeug.serving import WSGIRequestHandler
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Leaves the request lines (pages, scripts, images) out of the captured log."""
+
+    def log_request(self, *args, **kwargs):
+        pass
 
 PASSWORD = "correct123"
 """The password of users made by CKAN's UserWithToken and SysadminWithToken

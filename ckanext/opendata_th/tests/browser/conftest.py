@@ -5,17 +5,12 @@ test takes (log in, pick from a select2 list, find a form field). When a test
 fails, a screenshot of its page is written to /tmp (its path is printed)."""
 from __future__ import annotations
 
-import socket
-import threading
 import time
-from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-import ckan.lib.jobs as jobs
 from ckan.tests import factories
 
 TRADE_DEPARTMENT = "กรมส่งเสริมการค้าระหว่างประเทศ"
@@ -28,44 +23,6 @@ PASSWORD = "correct-horse-1"
 TIMEOUT_MS = 10_000
 """Playwright's wait for any element or navigation: a failure is reported
 quickly instead of after the default 30 s."""
-
-
-class QuietRequestHandler(WSGIRequestHandler):
-    """Leaves the request lines (pages, scripts, images) out of the captured log."""
-
-    def log_request(self, *args, **kwargs):
-        pass
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def base_url(ckan_config, make_app) -> Iterator[str]:
-    """The URL of the real CKAN app (the whole WSGI stack, with its i18n
-    middleware and web assets) served over HTTP from a thread. ckan.site_url
-    is set to it before the app is made, so the absolute links and redirects
-    CKAN renders stay on this server."""
-    # CKAN caches its job queues and tells RQ about the Redis connection only
-    # in the thread that makes a queue first. Make the default queue here, so
-    # that it is not the server's request threads (the link check queued after
-    # a resource is added), leaving later tests' workers in this thread
-    # without a connection.
-    jobs.get_queue()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    ckan_config["ckan.site_url"] = url
-    server = make_server("127.0.0.1", port, make_app().app, threaded=True,
-                         request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, name="ckan-test-server", daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    server.server_close()
-    thread.join(10)
 
 
 @pytest.fixture(scope="module")
