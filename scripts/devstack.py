@@ -416,6 +416,16 @@ def cmd_run(stack: Stack, ini: str, database: str, redis_db: int, command: list[
     return subprocess.run(command, env=stack.env, cwd=ROOT).returncode
 
 
+HARVEST_SCHEDULER = """
+import subprocess, sys, time
+ckan, ini = sys.argv[1:3]
+while True:
+    subprocess.run([ckan, "-c", ini, "harvester", "run"], stdout=subprocess.DEVNULL)
+    time.sleep(60)
+"""
+"""What cron does for ckanext-harvest on a production portal, every minute."""
+
+
 def cmd_serve(stack: Stack, host: str, port: int) -> int:
     ini = str(ROOT / "development.ini")
     stack.env["CKAN_SQLALCHEMY_URL"] = stack.postgres_url("ckan_dev")
@@ -457,10 +467,16 @@ def cmd_serve(stack: Stack, host: str, port: int) -> int:
     wait_for_port(port, server, "CKAN", timeout=120)
     # after the web server is up: xloader's jobs download files from it
     stack.spawn("jobs worker", CKAN, "-c", ini, "jobs", "worker")
+    # ckanext-harvest's consumers, and its cron line (`ckan harvester run`:
+    # starts due jobs, finishes done or timed-out ones) every minute
+    stack.spawn("harvest gather consumer", CKAN, "-c", ini, "harvester", "gather-consumer")
+    stack.spawn("harvest fetch consumer", CKAN, "-c", ini, "harvester", "fetch-consumer")
+    stack.spawn("harvest scheduler", sys.executable, "-c", HARVEST_SCHEDULER, CKAN, ini)
     print(f"""
   CKAN is running on http://{host}:{port}
   sysadmin: {name}   password: {password}
-  Press Ctrl-C to stop CKAN, the jobs worker, PostgreSQL and Redis.
+  Harvest sources (data.go.th / GD-Catalog): http://{host}:{port}/harvest
+  Press Ctrl-C to stop CKAN, the jobs worker, the harvest consumers, PostgreSQL and Redis.
 """, flush=True)
     return server.wait()
 
