@@ -6,8 +6,10 @@ CKAN sends ``action_succeeded`` when an action returns. A top-level
 so those calls are skipped and the outer action's own signal is used. Each
 dataset gets its follow-ups once per top-level action.
 
-Later features add their follow-ups (quality checks, the push to data.go.th)
-to :data:`FOLLOW_UPS`.
+Later features add their follow-ups (quality checks...) to
+:data:`FOLLOW_UPS`. The push to the national portal (jobs/sync.py) follows
+dataset changes, the workflow steps that publish or unpublish (approve,
+withdraw), deletions and the organizations' bulk changes.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th.context import site_context
 from ckanext.opendata_th.jobs import link_check, search_index
+from ckanext.opendata_th.jobs import sync as sync_jobs
 from ckanext.opendata_th.jobs import workflow as workflow_jobs
 
 DATASET_ACTIONS = (
@@ -30,6 +33,7 @@ DATASET_ACTIONS = (
 
 FOLLOW_UPS: list[Callable[[dict[str, Any]], None]] = [
     link_check.enqueue_if_linked,
+    sync_jobs.enqueue_if_wanted,
 ]
 """Called with the committed dataset dict (as the site user sees it)."""
 
@@ -42,10 +46,19 @@ WORKFLOW_ACTIONS = (
 """Actions that change a dataset's workflow record (its stage is a facet)."""
 
 
+REMOVAL_ACTIONS = (
+    "package_delete", "dataset_purge", "bulk_update_private", "bulk_update_public",
+    "bulk_update_delete",
+)
+"""Actions that delete datasets or change their visibility outside the
+dataset's own update (the organization's bulk "Make private/public", "Delete")."""
+
+
 def get_subscriptions() -> dict[Any, list[dict[str, Any]]]:
     return {tk.signals.action_succeeded: [
         {"sender": action, "receiver": dataset_changed} for action in DATASET_ACTIONS] + [
-        {"sender": action, "receiver": workflow_changed} for action in WORKFLOW_ACTIONS]}
+        {"sender": action, "receiver": workflow_changed} for action in WORKFLOW_ACTIONS] + [
+        {"sender": action, "receiver": datasets_removed} for action in REMOVAL_ACTIONS]}
 
 
 def workflow_changed(action: str, **kwargs: Any) -> None:
@@ -60,6 +73,28 @@ def workflow_changed(action: str, **kwargs: Any) -> None:
     if action == "opendata_th_transition":
         workflow_jobs.enqueue_decision(result["package_id"],
                                        str((kwargs.get("data_dict") or {}).get("transition")))
+        sync_jobs.enqueue_for(result["package_id"])  # published or unpublished
+
+
+def datasets_removed(action: str, **kwargs: Any) -> None:
+    """After a committed deletion, purge or bulk visibility change: the
+    push follow-up of each dataset (its national copy withdrawn or, for
+    a bulk "Make public" of approved datasets, pushed)."""
+    context = kwargs.get("context") or {}
+    if context.get("defer_commit"):
+        return
+    data_dict = kwargs.get("data_dict") or {}
+    ids: list[Any]
+    if action.startswith("bulk_update_"):
+        wanted = data_dict.get("datasets") or []
+        ids = [wanted] if isinstance(wanted, str) else list(wanted)
+    else:
+        ids = [data_dict.get("id")]
+    for id_or_name in ids:
+        if not isinstance(id_or_name, str) or not id_or_name:
+            continue
+        package = model.Package.get(id_or_name)
+        sync_jobs.enqueue_for(package.id if package is not None else id_or_name)
 
 
 def dataset_changed(action: str, **kwargs: Any) -> None:

@@ -10,13 +10,26 @@ Two API styles reach the same actions:
   is the gateway's address (``https://opend.data.go.th/get-ckan``); the token
   goes in ``token_header`` (``api-key``).
 
-Every call is a GET (read actions only; the gateway answers GETs), made
-through :class:`ckanapi.RemoteCKAN`. A call that fails on the way (a 5xx
-answer, no answer in time, a refused or dropped connection, an answer that
-is not JSON) is tried again with exponential back-off; one the remote
-refuses (4xx) is not. Whatever fails in the end is one
-:class:`RemoteError`, whose message says in plain words which call at which
-address failed and why; the token never appears in it.
+Reads are GETs (the gateway answers GETs); writes (``package_create``,
+``package_update``, ``package_patch``, ``package_delete``, for the push to
+the national portal) are POSTs with a JSON body; all go through
+:class:`ckanapi.RemoteCKAN`. A call that fails on the way (a 5xx answer, no
+answer in time, a refused or dropped connection, an answer that is not
+JSON) is tried again with exponential back-off; one the remote refuses
+(4xx) is not. Whatever fails in the end is one :class:`RemoteError`, whose
+message says in plain words which call at which address failed and why;
+the token never appears in it.
+
+Retrying a write must not do it twice. An update, a patch and a delete set
+the remote dataset to a given state, so doing one again changes nothing.
+A create is different: a create whose answer was lost (a timeout, a cut
+connection, a 5xx from a proxy, a truncated answer) may have created the
+dataset. So before trying a create again, :meth:`RemoteCatalog.create`
+looks the dataset up by its name (names are unique on a CKAN) and, when a
+dataset of that name is in the organization the create was for, takes it
+as the one created; the same lookup answers a create refused because the
+name is taken after such a lost answer (the first try went through while
+the client had given up on it).
 """
 from __future__ import annotations
 
@@ -81,7 +94,9 @@ class RemoteError(MessageError):
 class _Transport(ckanapi.RemoteCKAN):
     """ckanapi's client, remembering the HTTP status of the last answer (a
     5xx page or a truncated answer gives ckanapi no error type of its own)
-    and handing ckanapi the raw bytes (JSON is UTF-8 whatever the headers)."""
+    and handing ckanapi the raw bytes (JSON is UTF-8 whatever the headers).
+    ``get_only`` is set per call: True for reads (GET with the parameters in
+    the query string), False for writes (POST with a JSON body)."""
 
     last_status: Optional[int] = None
 
@@ -92,9 +107,16 @@ class _Transport(ckanapi.RemoteCKAN):
         self.last_status = response.status_code
         return response.status_code, response.content
 
+    def _request_fn(self, url, data, headers, files, requests_kwargs):  # noqa: ANN001
+        self.last_status = None
+        response = self.session.post(url, data=data, headers=headers, files=files,
+                                     allow_redirects=False, **requests_kwargs)
+        self.last_status = response.status_code
+        return response.status_code, response.content
+
 
 class RemoteCatalog:
-    """A remote CKAN catalog's read actions, with retries.
+    """A remote CKAN catalog's actions, with retries.
 
     ``url``: the catalog's root (action API) or the gateway's address.
     ``token``: sent in ``token_header`` (and as ``Authorization`` on the action
@@ -141,22 +163,42 @@ class RemoteCatalog:
     # -- calls ---------------------------------------------------------------
 
     def call(self, action: str, **params: Any) -> Any:
-        """The ``result`` of one action called with ``params``; raises
-        :class:`RemoteError` when it fails after the retries."""
+        """The ``result`` of one read action called (GET) with ``params``;
+        raises :class:`RemoteError` when it fails after the retries."""
         params = {key: _param(value) for key, value in params.items() if value is not None}
-        attempt = 0
+        return self._retrying(lambda: self._call_once(action, params))
+
+    def write(self, action: str, body: Mapping[str, Any]) -> Any:
+        """The ``result`` of one write action called (POST) with the JSON
+        ``body``; retried as :meth:`call` is. Only for actions that may be
+        done twice (update, patch, delete): a create goes through
+        :meth:`create`."""
+        return self._retrying(lambda: self._call_once(action, dict(body), write=True))
+
+    def _retrying(self, attempt: Callable[[], Any],
+                  before_retry: Optional[Callable[[RemoteError], Any]] = None) -> Any:
+        """``attempt()``, tried again after ``backoff``, 2 × ``backoff``...
+        seconds while it fails in a way worth trying again, at most
+        ``retries`` times. ``before_retry(error)``, called before each new
+        try, may end the retries with a result (anything but None)."""
+        tries = 0
         while True:
             try:
-                return self._call_once(action, params)
+                return attempt()
             except RemoteError as error:
-                if not error.retried or attempt >= self.retries:
+                if not error.retried or tries >= self.retries:
                     raise
-                self.sleep(self.backoff * (2 ** attempt))
-                attempt += 1
+                self.sleep(self.backoff * (2 ** tries))
+                tries += 1
+                if before_retry is not None:
+                    found = before_retry(error)
+                    if found is not None:
+                        return found
 
-    def _call_once(self, action: str, params: Mapping[str, Any]) -> Any:
+    def _call_once(self, action: str, params: Mapping[str, Any], *, write: bool = False) -> Any:
         where = self.action_url(action)
         transport = self._transport
+        transport.get_only = not write
         try:
             return transport.call_action(action, dict(params), requests_kwargs={"timeout": self.timeout})
         except requests.Timeout:
@@ -246,6 +288,91 @@ class RemoteCatalog:
                                       action="status_show", url=self.action_url("status_show")),
                               MALFORMED)
         return result
+
+
+    def find(self, id_or_name: str) -> Optional[dict[str, Any]]:
+        """``package_show`` of one dataset, or None when the remote has no
+        dataset of that id or name (404)."""
+        try:
+            return self.show(id_or_name)
+        except RemoteError as error:
+            if error.kind == NOT_FOUND:
+                return None
+            raise
+
+    # -- writes (POST, JSON body) -------------------------------------------------
+
+    def create(self, dataset: Mapping[str, Any]) -> dict[str, Any]:
+        """``package_create`` of ``dataset`` (which has a ``name`` and an
+        ``owner_org``): the dataset created.
+
+        Done once even when retried: after a failure that may have reached
+        the remote, the dataset is looked up by its name before the next
+        try, and one found in the same organization is the answer (see the
+        module docstring). A create refused because the name is taken, after
+        such a failure, is answered the same way."""
+        name = str(dataset.get("name") or "")
+        owner = str(dataset.get("owner_org") or "")
+        uncertain = False
+
+        def attempt() -> Any:
+            try:
+                return self._call_once("package_create", dict(dataset), write=True)
+            except RemoteError as error:
+                if error.kind == INVALID and uncertain and name:
+                    found = self._created_earlier(name, owner)
+                    if found is not None:
+                        return found
+                raise
+
+        def before_retry(error: RemoteError) -> Optional[dict[str, Any]]:
+            nonlocal uncertain
+            uncertain = True
+            return self._created_earlier(name, owner) if name else None
+
+        return self._dataset_result("package_create", self._retrying(attempt, before_retry))
+
+    def _created_earlier(self, name: str, owner: str) -> Optional[dict[str, Any]]:
+        """The dataset ``name`` if the remote has it in organization
+        ``owner`` (an id or a name); None if not, or if the lookup fails
+        (the create is then tried again, and fails or not on its own)."""
+        try:
+            found = self.find(name)
+        except RemoteError:
+            return None
+        if found is None or not in_organization(found, owner):
+            return None
+        return found
+
+    def update(self, dataset: Mapping[str, Any]) -> dict[str, Any]:
+        """``package_update`` of ``dataset`` (with its remote ``id``): the
+        remote dataset becomes what is sent. Retried as it may be done twice."""
+        return self._dataset_result("package_update", self.write("package_update", dataset))
+
+    def patch(self, id_or_name: str, **fields: Any) -> dict[str, Any]:
+        """``package_patch``: only ``fields`` change."""
+        return self._dataset_result("package_patch",
+                                    self.write("package_patch", {"id": id_or_name, **fields}))
+
+    def delete(self, id_or_name: str) -> None:
+        """``package_delete``: the remote dataset's state becomes "deleted"
+        (CKAN keeps it; never a purge)."""
+        self.write("package_delete", {"id": id_or_name})
+
+    def _dataset_result(self, action: str, result: Any) -> dict[str, Any]:
+        if not isinstance(result, dict) or not result.get("id"):
+            raise RemoteError(Message(N_("{action} at {url}: the answer is not a dataset"),
+                                      action=action, url=self.action_url(action)), MALFORMED)
+        return result
+
+
+def in_organization(dataset: Mapping[str, Any], organization: str) -> bool:
+    """Whether a remote dataset belongs to ``organization`` (its id or name)."""
+    if not organization:
+        return False
+    summary = dataset.get("organization")
+    owner: Mapping[str, Any] = summary if isinstance(summary, dict) else {}
+    return organization in {dataset.get("owner_org"), owner.get("id"), owner.get("name")}
 
 
 def _param(value: Any) -> Any:

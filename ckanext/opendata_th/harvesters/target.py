@@ -13,7 +13,7 @@ from typing import Optional
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th.harvesters import datagoth
+from ckanext.opendata_th.harvesters import options
 from ckanext.opendata_th.harvesters.remote import ACTION, API_STYLES, RemoteCatalog
 
 URL_OPTION = "ckanext.opendata_th.sync.url"
@@ -36,9 +36,7 @@ class PushTarget:
     def catalog(self) -> RemoteCatalog:
         """A client of the remote catalog, with the portal's timeouts and retries."""
         return RemoteCatalog(self.url, api=self.api, token=self.token, token_header=self.token_header,
-                             timeout=datagoth._number(datagoth.REQUEST_TIMEOUT_OPTION, 30.0),
-                             retries=int(datagoth._number(datagoth.RETRIES_OPTION, 3)),
-                             backoff=datagoth._number(datagoth.BACKOFF_OPTION, 1.0))
+                             **options.patience())
 
 
 def push_target() -> Optional[PushTarget]:
