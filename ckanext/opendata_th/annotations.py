@@ -17,6 +17,11 @@ once per call (licences, holidays, the latest link checks of every dataset
 annotated) and never per dataset. Search results carry what was computed
 when the dataset was indexed, so a page of 100 results costs no query at all;
 only what changes with the clock is decided again.
+
+"accessible" (the copy on data.go.th is identical) reads the last stored
+comparison of each dataset with its national copy (the drift report,
+``harvesters/drift.py``, stores it in the dataset's sync record): identical
+is met, different or missing is not met, never compared is not yet assessed.
 """
 from __future__ import annotations
 
@@ -27,13 +32,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import context, localize
 from ckanext.opendata_th import workflow as workflow_glue
 from ckanext.opendata_th.model import LinkCheck
+from ckanext.opendata_th.model.sync import SyncRecord
 from ckanext.opendata_th.playbook import frequency, properties, workflow
 from ckanext.opendata_th.playbook.dates import BANGKOK
+from ckanext.opendata_th.playbook.national_portal import IDENTICAL
 
 SCHEDULE_FIELD = "opendata_schedule"
 """The facet of where datasets stand against their update frequency."""
@@ -56,6 +64,9 @@ class Facts:
     link_checks: dict[str, dict[str, bool]]
     zone: dt.tzinfo
     stages: dict[str, str]
+    drift: dict[str, str]
+    """{package id: the last stored comparison with the national copy
+    (identical, different, missing)}; datasets never compared are absent."""
 
     @classmethod
     def read(cls, package_ids: Iterable[str]) -> "Facts":
@@ -63,7 +74,26 @@ class Facts:
         return cls(now=context.now(), holidays=context.holidays(),
                    open_license_ids=context.open_license_ids(),
                    link_checks=LinkCheck.latest(ids), zone=context.display_zone(),
-                   stages={id_: record.stage for id_, record in workflow_glue.records(ids).items()})
+                   stages={id_: record.stage for id_, record in workflow_glue.records(ids).items()},
+                   drift=drift_statuses(ids))
+
+    def national_portal_identical(self, package_id: str) -> bool | None:
+        """Whether the national copy was identical at the last comparison:
+        True, False (different or missing) or None (never compared)."""
+        status = self.drift.get(package_id)
+        if status is None:
+            return None
+        return status == IDENTICAL
+
+
+def drift_statuses(package_ids: list[str]) -> dict[str, str]:
+    """{package id: stored drift status} of the datasets compared with their
+    national copy, in one query for all of them."""
+    if not package_ids:
+        return {}
+    rows = model.Session.query(SyncRecord.package_id, SyncRecord.drift_status).filter(
+        SyncRecord.package_id.in_(package_ids), SyncRecord.drift_status.isnot(None))
+    return {package_id: status for package_id, status in rows}
 
 
 def annotate(pkg_dict: dict[str, Any]) -> None:
@@ -130,7 +160,9 @@ def _annotate(pkg_dict: dict[str, Any], facts: Facts) -> None:
     _annotate_schedule(pkg_dict, facts)
     pkg_dict[STAGE_FIELD] = facts.stages.get(pkg_dict.get("id") or "") or (
         workflow.CANDIDATE if pkg_dict.get("private") else workflow.PUBLISHED)
-    checks = properties.ExternalChecks(url_status=facts.link_checks.get(pkg_dict.get("id") or ""))
+    package_id = pkg_dict.get("id") or ""
+    checks = properties.ExternalChecks(url_status=facts.link_checks.get(package_id),
+                                       national_portal_identical=facts.national_portal_identical(package_id))
     pkg_dict["opendata_properties"] = properties.evaluate(
         pkg_dict, now=facts.now, checks=checks, open_license_ids=facts.open_license_ids,
         holidays=facts.holidays, zone=facts.zone).as_dict(render=localize.text)

@@ -130,3 +130,107 @@ def check_links(org_name: str | None):
     for dataset in datasets:
         link_check.enqueue(dataset["id"])
     click.echo(f"queued link checks for {len(datasets)} datasets")
+
+
+@opendata_th.group("sync")
+def sync():
+    """Keep this portal and the national portal (data.go.th) identical."""
+
+
+def _json(value) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+@sync.command("diff")
+@click.option("--org", "org_name", default=None, help="Only this organization (name or id)")
+def sync_diff(org_name: str | None):
+    """Compare every published dataset with its copy on the national portal
+    (the harvest source it came from, or the push target) and store the
+    results (the organization's "national portal" page and the "accessible"
+    property read them). Prints each dataset's name and status (identical,
+    different, missing, not_compared), each differing field with its local
+    and remote values, and a summary. Exit code: 0 when every published
+    dataset is identical; 1 when some differ, are missing or have no
+    national copy to compare with; 2 when a remote could not be read (the
+    last stored results are kept) or the organization does not exist."""
+    from ckanext.opendata_th import localize, readiness
+    from ckanext.opendata_th.harvesters import drift
+
+    organization_id = None
+    if org_name:
+        organization = readiness.organization(org_name)
+        if organization is None:
+            click.echo(f"ไม่พบหน่วยงาน / Organization not found: {org_name}", err=True)
+            raise SystemExit(2)
+        organization_id = organization.id
+    summary = drift.Summary()
+    for result in drift.compare_all(organization_id):
+        summary.add(result)
+        line = f"{result.name}\t{result.status}"
+        if result.error is not None:
+            kept = f" (stored result kept: {result.stored_status})" if result.stored_status else ""
+            line += f"\t{localize.text(result.error)}{kept}"
+        elif result.reason is not None:
+            line += f"\t{localize.text(result.reason)}"
+        click.echo(line)
+        for difference in result.differences:
+            click.echo(f"\t{difference.field}\tlocal: {_json(difference.local)}"
+                       f"\tremote: {_json(difference.remote)}")
+    counts = summary.counts
+    errors = f"; {summary.errors} could not be compared because of an error" if summary.errors else ""
+    click.echo(f"{summary.total} published datasets: {counts[drift.IDENTICAL]} identical, "
+               f"{counts[drift.DIFFERENT]} different, {counts[drift.MISSING]} missing, "
+               f"{counts[drift.NOT_COMPARED]} not compared{errors}")
+    raise SystemExit(summary.exit_code())
+
+
+def _push_configured() -> None:
+    from ckanext.opendata_th.harvesters import push
+
+    if push.ready_target() is None:
+        click.echo("การส่งข้อมูลไปยังพอร์ทัลกลางยังไม่ได้ตั้งค่า / Push is off: set "
+                   "ckanext.opendata_th.sync.url, .sync.token and .sync.organization", err=True)
+        raise SystemExit(2)
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{key}: {value}" for key, value in counts.items())
+
+
+@sync.command("retry")
+@click.option("--include-refused", is_flag=True,
+              help="Also retry pushes the national portal refused (after fixing the token "
+                   "or the remote organization)")
+def sync_retry(include_refused: bool):
+    """Push again the datasets whose push failed and is due for a retry
+    (5 minutes after the failure, then 10, 20... at most a day apart). Run
+    it from cron every few minutes. Exit code 1 when a push failed again."""
+    from ckanext.opendata_th.jobs import sync as sync_jobs
+
+    _push_configured()
+    counts = sync_jobs.retry_failed_pushes(include_refused=include_refused)
+    click.echo(_counts(counts))
+    raise SystemExit(1 if counts.get("failed") else 0)
+
+
+@sync.command("push-all")
+@click.option("--org", "org_name", default=None, help="Only this organization (name or id)")
+def sync_push_all(org_name: str | None):
+    """Push every published dataset whose allow_harvest is "True" to the
+    national portal now (the first sync after push is configured). Exit
+    code 1 when a push failed (it is recorded and retried by `sync retry`)."""
+    from ckanext.opendata_th import readiness
+    from ckanext.opendata_th.jobs import sync as sync_jobs
+
+    _push_configured()
+    organization_id = None
+    if org_name:
+        organization = readiness.organization(org_name)
+        if organization is None:
+            raise _organization_not_found(org_name)
+        organization_id = organization.id
+    counts = sync_jobs.push_all(organization_id)
+    click.echo(_counts(counts))
+    raise SystemExit(1 if counts.get("failed") else 0)

@@ -12,3 +12,7 @@ __all__ += ["catalog"]
 from ckanext.opendata_th.views.workflow import workflow  # noqa: E402
 
 __all__ += ["workflow"]
+
+from ckanext.opendata_th.views.sync import sync  # noqa: E402
+
+__all__ += ["sync"]

@@ -76,3 +76,11 @@ __all__ += ["opendata_th_workflow_show", "opendata_th_workflow_history", "openda
 from ckanext.opendata_th.logic.action.national_catalog import status_show  # noqa: E402
 
 __all__ += ["status_show"]
+
+from ckanext.opendata_th.logic.action.sync import (  # noqa: E402
+    opendata_th_sync_diff,
+    opendata_th_sync_diff_list,
+    opendata_th_sync_diff_organization,
+)
+
+__all__ += ["opendata_th_sync_diff_list", "opendata_th_sync_diff", "opendata_th_sync_diff_organization"]

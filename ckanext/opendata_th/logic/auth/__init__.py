@@ -52,3 +52,11 @@ __all__ += ["opendata_th_workflow_show", "opendata_th_workflow_history", "openda
             "opendata_th_select", "opendata_th_prioritise", "opendata_th_classify",
             "opendata_th_classification_schema_show", "opendata_th_priority_list",
             "opendata_th_approval_queue"]
+
+from ckanext.opendata_th.logic.auth.sync import (  # noqa: E402
+    opendata_th_sync_diff,
+    opendata_th_sync_diff_list,
+    opendata_th_sync_diff_organization,
+)
+
+__all__ += ["opendata_th_sync_diff_list", "opendata_th_sync_diff", "opendata_th_sync_diff_organization"]

@@ -322,3 +322,44 @@ def test_a_remote_that_went_away_is_pushed_to_when_it_comes_back(push_on, publis
     assert counts["pushed"] == 1 and counts["waiting"] == 0
     assert [c["name"] for c in remote_copies(push_on)] == [dataset["name"]]
     assert record_of(dataset["id"]).push_error is None
+
+
+# -- the commands ---------------------------------------------------------------------------
+
+def invoke(*args: str):
+    from click.testing import CliRunner
+
+    from ckanext.opendata_th import cli
+
+    return CliRunner().invoke(cli.sync, list(args))
+
+
+def test_push_all_pushes_what_was_published_before_push_was_configured(national, publish, ckan_config):
+    dataset = publish()  # push off: nothing queued, nothing sent
+    assert not queued_pushes() and not remote_copies(national)
+    refused = invoke("push-all")
+    assert refused.exit_code == 2 and "sync.url" in refused.stderr
+
+    ckan_config[URL_OPTION] = national.url
+    ckan_config[TOKEN_OPTION] = TOKEN
+    ckan_config[ORGANIZATION_OPTION] = REMOTE_ORG
+    result = invoke("push-all", "--org", local(dataset["id"])["organization"]["name"])
+    assert result.exit_code == 0, result.output
+    assert "pushed: 1" in result.output
+    assert [c["name"] for c in remote_copies(national)] == [dataset["name"]]
+    assert invoke("push-all", "--org", "no-such-organization").exit_code != 0
+
+
+def test_sync_retry_pushes_again_when_the_remote_is_back(push_on, publish):
+    push_on.go_away()
+    dataset = publish()
+    run_jobs()
+    push_on.come_back()
+    record = record_of(dataset["id"])
+    record.modified = utcnow() - dt.timedelta(hours=2)  # the failure is long past: due now
+    model.Session.commit()
+
+    result = invoke("retry")
+    assert result.exit_code == 0, result.output
+    assert "pushed: 1" in result.output
+    assert [c["name"] for c in remote_copies(push_on)] == [dataset["name"]]
