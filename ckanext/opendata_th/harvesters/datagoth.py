@@ -111,7 +111,7 @@ from ckanext.opendata_th.harvesters.remote import (
     RemoteCatalog,
     RemoteError,
 )
-from ckanext.opendata_th.model.sync import SyncRecord
+from ckanext.opendata_th.model.sync import PULL, SyncRecord
 from ckanext.opendata_th.playbook import national_portal
 from ckanext.opendata_th.playbook.messages import N_, Message, MessageError
 
@@ -357,6 +357,8 @@ def plan(catalog: RemoteCatalog, config: SourceConfig, *, remote_url: str, sourc
     records = pull.records_by_remote_id(remote_url, listed)
     needed: dict[str, Optional[dt.datetime]] = {}
     for remote_id, row in listed.items():
+        if remote_id in records and records[remote_id].direction != PULL:
+            continue  # this portal's own dataset, pushed there: never harvested back
         modified = national_portal.remote_time(row.get("metadata_modified"))
         if pull.needs_import(records.get(remote_id), modified):
             needed[remote_id] = modified

@@ -600,3 +600,22 @@ def test_a_daily_dataset_arrives_without_a_made_up_update_time(portal, remote, q
     with pytest.raises(tk.ValidationError) as refused:
         call_action("package_patch", {"user": portal.sysadmin["name"]}, id=copy["id"], notes="แก้ไขคำอธิบาย")
     assert "update_frequency_time" in refused.value.error_dict
+
+
+def test_this_portals_own_pushed_datasets_are_never_harvested_back(portal, remote, queues, create_dataset):
+    """A source on the catalog this portal pushes to lists the portal's own
+    copies there: they are skipped, not imported as national datasets."""
+    from ckanext.opendata_th.model.sync import PUSH
+
+    ours = create_dataset()
+    pushed = next(iter(remote.catalog.datasets.values()))  # the copy of ``ours`` there
+    model.Session.add(SyncRecord(package_id=ours["id"], direction=PUSH, remote_url=remote.url,
+                                 remote_id=pushed["id"], remote_name=pushed["name"]))
+    model.Session.commit()
+
+    run = harvest(make_source(portal, remote.url), queues)
+
+    assert not run.errors
+    assert run.stats["added"] == len(remote.catalog.datasets) - 1
+    assert model.Session.query(SyncRecord).filter_by(remote_id=pushed["id"]).one().direction == PUSH
+    assert call_action("package_show", id=ours["id"])["title"] == ours["title"]
