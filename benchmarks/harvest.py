@@ -112,19 +112,11 @@ def run_job(source_id: str) -> dict[str, Any]:
     """One harvest job as the consumers and the cron run it; its stats."""
     import ckan.model as model
     import ckan.plugins.toolkit as tk
-    from ckanext.harvest import queue
+
+    from ckanext.opendata_th.tests.harvesters import runs
 
     context = {"ignore_auth": True, "user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
-    gather, fetch = queue.get_gather_consumer(), queue.get_fetch_consumer()
-    job = tk.get_action("harvest_job_create")(dict(context), {"source_id": source_id, "run": True})
-    for consumer, callback, name in ((gather, queue.gather_callback, "ckan.harvest.gather"),
-                                     (fetch, queue.fetch_callback, "ckan.harvest.fetch")):
-        while True:
-            method, channel, body = consumer.basic_get(queue=name)
-            if body is None:
-                break
-            callback(consumer, method, channel, body)
-    tk.get_action("harvest_jobs_run")(dict(context), {"source_id": source_id})
+    job = runs.run_job(source_id, context)
     model.Session.remove()
     shown = tk.get_action("harvest_job_show")(dict(context), {"id": job["id"]})
     report = tk.get_action("harvest_job_report")(dict(context), {"id": job["id"]})

@@ -101,7 +101,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.harvest.harvesters.base import HarvesterBase
 
 from ckanext.opendata_th import localize
-from ckanext.opendata_th.harvesters import pull
+from ckanext.opendata_th.harvesters import options, pull
 from ckanext.opendata_th.harvesters.remote import (
     ACTION,
     API_STYLES,
@@ -127,9 +127,6 @@ LISTING_FIELDS = "id,name,metadata_modified"
 
 TIME_LIMIT_OPTION = "ckanext.opendata_th.harvest.time_limit"
 DEFAULT_TIME_LIMIT = 120
-REQUEST_TIMEOUT_OPTION = "ckanext.opendata_th.harvest.request_timeout"
-RETRIES_OPTION = "ckanext.opendata_th.harvest.retries"
-BACKOFF_OPTION = "ckanext.opendata_th.harvest.backoff"
 
 TOKEN_OPTION_PREFIX = "ckanext.opendata_th.sync."
 """A source's ``token_option`` must name an option under this prefix whose
@@ -260,17 +257,7 @@ def _token_option_allowed(name: str) -> bool:
 def catalog_for(url: str, config: SourceConfig) -> RemoteCatalog:
     """The remote catalog of a source, with the portal's timeouts and retries."""
     return RemoteCatalog(url, api=config.api, token=config.token(), token_header=config.token_header,
-                         timeout=_number(REQUEST_TIMEOUT_OPTION, 30.0),
-                         retries=int(_number(RETRIES_OPTION, 3)),
-                         backoff=_number(BACKOFF_OPTION, 1.0))
-
-
-def _number(option: str, default: float) -> float:
-    try:
-        value = float(tk.config.get(option, default))
-    except (TypeError, ValueError):
-        return default
-    return value if value >= 0 else default
+                         **options.patience())
 
 
 def time_limit() -> int:

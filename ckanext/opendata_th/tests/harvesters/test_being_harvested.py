@@ -17,6 +17,7 @@ from ckan.tests.helpers import call_action
 
 from ckanext.opendata_th.playbook import national_portal
 from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
+from ckanext.opendata_th.tests.harvesters import runs
 
 PLUGINS = ("opendata_th_search opendata_th activity scheming_datasets harvest ckan_harvester "
            "opendata_th_harvester")
@@ -90,24 +91,12 @@ def test_the_stock_ckan_harvester_takes_the_published_datasets_in_thai_gdc_shape
 
 
 def test_the_datagoth_harvester_copies_the_published_datasets_and_nothing_else(portal):
-    from ckanext.harvest import queue
-
     source = call_action("harvest_source_create", {"user": portal["sysadmin"]["name"]},
                          name="agency-portal-copy", url=portal["url"], source_type="datagoth",
                          config=json.dumps({"organization_map": {"trade-institute": "copies"}}),
                          owner_org=portal["copies"]["id"])
-    gather, fetch = queue.get_gather_consumer(), queue.get_fetch_consumer()
-    gather.queue_purge()
-    fetch.queue_purge()
-    call_action("harvest_job_create", source_id=source["id"], run=True)
-    for consumer, callback, name in ((gather, queue.gather_callback, "ckan.harvest.gather"),
-                                     (fetch, queue.fetch_callback, "ckan.harvest.fetch")):
-        while True:
-            method, channel, body = consumer.basic_get(queue=name)
-            if body is None:
-                break
-            callback(consumer, method, channel, body)
-    call_action("harvest_jobs_run", source_id=source["id"])
+    runs.purge_queues()
+    runs.run_job(source["id"], {"user": portal["sysadmin"]["name"]})
 
     copies = call_action("package_search", {"user": portal["sysadmin"]["name"]},
                          fq=f"owner_org:{portal['copies']['id']}", include_private=True)["results"]

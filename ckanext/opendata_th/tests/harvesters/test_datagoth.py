@@ -25,6 +25,7 @@ from ckanext.opendata_th.model.sync import SyncRecord, SyncSource
 from ckanext.opendata_th.model.workflow import WorkflowEvent, WorkflowRecord
 from ckanext.opendata_th.playbook import national_portal
 from ckanext.opendata_th.tests.datasets import national_dataset, national_resource
+from ckanext.opendata_th.tests.harvesters import runs
 from ckanext.opendata_th.tests.thai_gdc import (ThaiGdcCatalog, ThaiGdcServer, sample_datasets,
                                                 sample_organizations)
 
@@ -102,32 +103,15 @@ def make_source(portal, url: str, **config) -> dict:
 @pytest.fixture
 def queues():
     """ckanext-harvest's gather and fetch queues on Redis, emptied."""
-    from ckanext.harvest import queue
-
-    gather, fetch = queue.get_gather_consumer(), queue.get_fetch_consumer()
-    gather.queue_purge()
-    fetch.queue_purge()
-    return gather, fetch
+    runs.purge_queues()
 
 
 def harvest(source: dict, queues) -> SimpleNamespace:
-    """One harvest job, as the consumers and the cron run it: create it,
-    consume the gather queue then the fetch queue until empty, then
-    ``harvest_jobs_run`` (which marks it finished). Returns the job, its
-    report and its harvest objects."""
-    from ckanext.harvest import queue
+    """One harvest job, as the consumers and the cron run it (tests/harvesters/
+    runs.py). Returns the job, its report and its harvest objects."""
     from ckanext.harvest.model import HarvestObject
 
-    gather, fetch = queues
-    job = call_action("harvest_job_create", source_id=source["id"], run=True)
-    for consumer, callback, name in ((gather, queue.gather_callback, "ckan.harvest.gather"),
-                                     (fetch, queue.fetch_callback, "ckan.harvest.fetch")):
-        while True:
-            method, channel, body = consumer.basic_get(queue=name)
-            if body is None:
-                break
-            callback(consumer, method, channel, body)
-    call_action("harvest_jobs_run", source_id=source["id"])
+    job = runs.run_job(source["id"], {"ignore_auth": True})
     model.Session.remove()
     shown = call_action("harvest_job_show", id=job["id"])
     report = call_action("harvest_job_report", id=job["id"])

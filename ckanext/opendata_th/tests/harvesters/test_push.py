@@ -51,9 +51,7 @@ WRITES = ("package_create", "package_update", "package_patch", "package_delete",
 @pytest.fixture(scope="module", autouse=True)
 def loaded_once():
     """What a worker process loads once, not per push: the Thai word
-    splitter's dictionaries (the search index, 3-7 s) and the push target's
-    module (it imports ckanext-harvest's, about a second)."""
-    import ckanext.opendata_th.harvesters.target  # noqa: F401
+    splitter's dictionaries (the search index, 3-7 s)."""
     from ckanext.opendata_th.search import text
 
     text.words("จำนวนผู้ส่งออกรายจังหวัด ข้อมูลตัวอย่าง")
