@@ -40,7 +40,7 @@ def main(argv: "list[str] | None" = None) -> None:
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
-            pass
+            print("stopped", flush=True)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ can go away and come back on the same port (:meth:`ThaiGdcServer.go_away`).
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
@@ -714,10 +715,8 @@ class ThaiGdcServer:
                                  JSON_TYPE)
         if response.drop:
             handler.close_connection = True
-            try:
+            with contextlib.suppress(OSError):  # the client may have gone already
                 handler.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         try:
             handler.send_response(response.status)
