@@ -10,7 +10,8 @@ class QuietRequestHandler(WSGIRequestHandler):
     """Leaves the request lines (pages, scripts, images) out of the captured log."""
 
     def log_request(self, *args, **kwargs):
-        pass
+        """Nothing is logged for a request (errors are still logged)."""
+
 
 PASSWORD = "correct123"
 """The password of users made by CKAN's UserWithToken and SysadminWithToken
