@@ -100,6 +100,48 @@ _INSERT_TERMS = sa.text(f"""
 # documents stored at a time by a rebuild (defer_commit)
 BATCH_SIZE = 500
 
+# -- one document per dataset version and transaction ----------------------------------
+# At commit CKAN notifies a new dataset twice: as new, and again as changed
+# through its new resources, extras and tags (ckan/model/modification.py),
+# and each notification reads the dataset and indexes it. The second one
+# reads the very same dict (nothing is written in between), so the document
+# it would build is the one just stored: it is skipped. Only an identical
+# dict is skipped (its fingerprint is compared), within the transaction that
+# stored it; removing a document forgets it.
+_INDEXED = "opendata_th_search_indexed"
+
+
+def _fingerprint(pkg_dict: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(pkg_dict, sort_keys=True, default=str,
+                                     ensure_ascii=False).encode()).hexdigest()
+
+
+def _stored_in_this_transaction(pkg_dict: dict[str, Any]) -> bool:
+    """Whether this very dict was indexed in the current transaction; if
+    not, remember that it is about to be."""
+    memo = model.Session.info.setdefault(_INDEXED, {})
+    fingerprint = _fingerprint(pkg_dict)
+    if memo.get(pkg_dict.get("id")) == fingerprint:
+        return True
+    memo[pkg_dict.get("id")] = fingerprint
+    return False
+
+
+def _forget_indexed(package_id: Optional[str] = None) -> None:
+    memo = model.Session.info.get(_INDEXED)
+    if memo is not None:
+        if package_id is None:
+            memo.clear()
+        else:
+            memo.pop(package_id, None)
+
+
+@sa.event.listens_for(model.Session, "after_transaction_end")
+def _end_of_transaction(session: Any, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_INDEXED, None)
+
+
 
 def _with_table(work) -> None:
     """Run ``work(connection)`` in one committed transaction of its own
@@ -248,6 +290,8 @@ class PostgresPackageSearchIndex(SolrWhenInactive, PackageSearchIndex):
                       defer_commit: bool = False) -> None:
         if pkg_dict is None:
             return
+        if not defer_commit and _stored_in_this_transaction(pkg_dict):
+            return
         doc = build_document(pkg_dict)
         if doc is None:
             return self.delete_package(pkg_dict)
@@ -297,17 +341,20 @@ class PostgresPackageSearchIndex(SolrWhenInactive, PackageSearchIndex):
                 _build_and_store(docs)
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
+        _forget_indexed(pkg_dict.get("id"))
         delete_documents("d.site_id = :site AND (d.id = :ref OR d.name = :ref)",
                          {"site": config.get("ckan.site_id"), "ref": pkg_dict.get("id")})
 
     def delete_by_term(self, field: str, value: str) -> None:
         """Remove every document with this exact value of ``field``."""
+        _forget_indexed()
         delete_documents(f"d.site_id = :site AND d.doc_no IN (SELECT doc_no FROM "
                          f"{schema.TERMS} WHERE field = :field AND value = :value)",
                          {"site": config.get("ckan.site_id"), "field": field,
                           "value": value})
 
     def clear(self) -> None:
+        _forget_indexed()
         PostgresPackageSearchIndex._pending = []
         try:  # a batch in flight would land after the clearing
             PostgresPackageSearchIndex._writer.wait()
