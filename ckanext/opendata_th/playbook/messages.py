@@ -86,12 +86,34 @@ class Message:
         """The message for machines: its id and parameters, JSON-serializable."""
         return {"id": self.msgid, "params": {name: _plain(value) for name, value in self.params.items()}}
 
+    @classmethod
+    def from_dict(cls, data: Any) -> "Message":
+        """The message :meth:`as_dict` gave (stored as JSON); parameters
+        that are such dicts become messages again. Anything else: an empty
+        message."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
+            return NO_MESSAGE
+        params = data.get("params") if isinstance(data.get("params"), Mapping) else {}
+        return cls(data["id"], **{str(name): _revived(value) for name, value in params.items()})
+
     def fields(self) -> set[str]:
         """The names of the ``{fields}`` of the message id."""
         return {name for _, name, _, _ in string.Formatter().parse(self.msgid) if name}
 
 
 NO_MESSAGE = Message("")
+
+
+def _revived(value: Any) -> Any:
+    """A parameter as :meth:`Message.as_dict` wrote it, as it was (dates
+    stay ISO strings)."""
+    if isinstance(value, Mapping) and set(value) == {"id", "params"} and isinstance(value["id"], str):
+        return Message.from_dict(value)
+    if isinstance(value, Mapping) and set(value) == {"th", "en"}:
+        return Label(str(value["th"]), str(value["en"]))
+    if isinstance(value, list):
+        return [_revived(item) for item in value]
+    return value
 
 
 def _is_thai(char: str) -> bool:

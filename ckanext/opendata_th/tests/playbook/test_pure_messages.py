@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 
-from ckanext.opendata_th.playbook.messages import Label, Message, MessageError
+from ckanext.opendata_th.playbook.messages import NO_MESSAGE, Label, Message, MessageError
 from ckanext.opendata_th.tests.playbook.catalog import thai, thai_catalog
 
 PLAYBOOK = Path(__file__).resolve().parents[2] / "playbook"
@@ -100,3 +100,15 @@ def test_the_rules_keep_no_thai_message_text():
 
 def test_rendering_through_the_catalog():
     assert thai(Message("{field} is required", field=Label("URL", "URL"))) == "กรุณาระบุ URL"
+
+
+def test_a_stored_message_comes_back_with_its_nested_messages_and_labels():
+    stored = Message("{count} rows: {first}; {labels}", count=2,
+                     first=Message("row {row}", row=4),
+                     labels=[Label("จังหวัด", "Province")]).as_dict()
+    revived = Message.from_dict(stored)
+    assert revived.as_dict() == stored
+    assert revived.render().startswith("2 rows: row 4; ")
+    assert "จังหวัด" in revived.render(lang="th")
+    assert Message.from_dict("not a message") == NO_MESSAGE
+    assert Message.from_dict({"id": 3}) == NO_MESSAGE
