@@ -32,12 +32,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import sqlalchemy as sa
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import context, localize
 from ckanext.opendata_th import workflow as workflow_glue
 from ckanext.opendata_th.model import LinkCheck
+from ckanext.opendata_th.model.quality import QualityReport
 from ckanext.opendata_th.model.sync import SyncRecord
 from ckanext.opendata_th.playbook import frequency, properties, workflow
 from ckanext.opendata_th.playbook.dates import BANGKOK
@@ -67,6 +70,9 @@ class Facts:
     drift: dict[str, str]
     """{package id: the last stored comparison with the national copy
     (identical, different, missing)}; datasets never compared are absent."""
+    not_tables: dict[str, frozenset[str]]
+    """{package id: its resources whose file the data-quality check found
+    not to be a data table (a PDF, a document, an image...)}."""
 
     @classmethod
     def read(cls, package_ids: Iterable[str]) -> "Facts":
@@ -75,7 +81,7 @@ class Facts:
                    open_license_ids=context.open_license_ids(),
                    link_checks=LinkCheck.latest(ids), zone=context.display_zone(),
                    stages={id_: record.stage for id_, record in workflow_glue.records(ids).items()},
-                   drift=drift_statuses(ids))
+                   drift=drift_statuses(ids), not_tables=not_tables(ids))
 
     def national_portal_identical(self, package_id: str) -> bool | None:
         """Whether the national copy was identical at the last comparison:
@@ -84,6 +90,28 @@ class Facts:
         if status is None:
             return None
         return status == IDENTICAL
+
+
+def not_tables(package_ids: list[str]) -> dict[str, frozenset[str]]:
+    """{package id: resource ids whose newest quality report found no data
+    table}, in one query for all the datasets."""
+    if not package_ids:
+        return {}
+    rows = model.Session.execute(_NOT_TABLES, {"ids": package_ids})
+    found: dict[str, set[str]] = {}
+    for package_id, resource_id in rows:
+        found.setdefault(package_id, set()).add(resource_id)
+    return {package_id: frozenset(ids) for package_id, ids in found.items()}
+
+
+_NOT_TABLES = sa.text(f"""
+    SELECT package_id, resource_id FROM (
+        SELECT DISTINCT ON (q.resource_id) q.package_id, q.resource_id, q.machine_readable
+        FROM {QualityReport.__tablename__} q
+        WHERE q.package_id = ANY(:ids)
+        ORDER BY q.resource_id, q.checked_at DESC) newest
+    WHERE machine_readable IS FALSE
+""")
 
 
 def drift_statuses(package_ids: list[str]) -> dict[str, str]:
@@ -162,7 +190,8 @@ def _annotate(pkg_dict: dict[str, Any], facts: Facts) -> None:
         workflow.CANDIDATE if pkg_dict.get("private") else workflow.PUBLISHED)
     package_id = pkg_dict.get("id") or ""
     checks = properties.ExternalChecks(url_status=facts.link_checks.get(package_id),
-                                       national_portal_identical=facts.national_portal_identical(package_id))
+                                       national_portal_identical=facts.national_portal_identical(package_id),
+                                       not_tables=facts.not_tables.get(package_id, frozenset()))
     pkg_dict["opendata_properties"] = properties.evaluate(
         pkg_dict, now=facts.now, checks=checks, open_license_ids=facts.open_license_ids,
         holidays=facts.holidays, zone=facts.zone).as_dict(render=localize.text)

@@ -132,6 +132,33 @@ def check_links(org_name: str | None):
     click.echo(f"queued link checks for {len(datasets)} datasets")
 
 
+@opendata_th.command("check-quality")
+@click.option("--org", "org_name", default=None, help="Only this organization (name or id)")
+@click.option("--again", is_flag=True, help="Also the files that have a report already")
+def check_quality(org_name: str | None, again: bool):
+    """Queue a data-quality check of the resources' files that have no
+    report for their current version (with --again: of every file)."""
+    from ckanext.opendata_th.jobs import quality
+    from ckanext.opendata_th.jobs.datasets import search_datasets
+    from ckanext.opendata_th.model.quality import QualityReport
+
+    try:
+        datasets = list(search_datasets("", org_name))
+    except tk.ObjectNotFound:
+        raise _organization_not_found(org_name or "")
+    resources = [r for d in datasets for r in d.get("resources") or [] if quality.checkable(r)]
+    latest = QualityReport.latest(r["id"] for r in resources)
+    queued = 0
+    for resource in resources:
+        version = quality.version_of(resource)
+        report = latest.get(resource["id"])
+        if again or report is None or report.version != version:
+            quality.enqueue(resource["id"], version)
+            queued += 1
+    click.echo(f"queued data-quality checks of {queued} files ({len(resources)} files in "
+               f"{len(datasets)} datasets)")
+
+
 @opendata_th.group("sync")
 def sync():
     """Keep this portal and the national portal (data.go.th) identical."""

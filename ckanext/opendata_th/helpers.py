@@ -13,6 +13,11 @@ from ckanext.opendata_th.home import (opendata_th_about_text, opendata_th_agency
                                       opendata_th_site_logo)
 from ckanext.opendata_th.form_guide import opendata_th_form_rules, opendata_th_form_sections
 from ckanext.opendata_th.playbook import dates, display, frequency, national_schema
+from ckanext.opendata_th.views.quality import (opendata_th_column_type_label,
+                                              opendata_th_quality_report,
+                                              opendata_th_quality_summary,
+                                              opendata_th_severity_class,
+                                              opendata_th_severity_label)
 from ckanext.opendata_th.views.readiness import opendata_th_readiness_tab_shown
 from ckanext.opendata_th.views.workflow import (opendata_th_stage_label,
                                                opendata_th_workflow_org_tabs,
@@ -33,7 +38,11 @@ __all__ = ["opendata_th_fields_by_data_type", "opendata_th_display_date",
            "opendata_th_readiness_tab_shown",
            # the disclosure workflow's stage badge and tabs (views/workflow.py)
            "opendata_th_stage_label", "opendata_th_workflow_tab_shown",
-           "opendata_th_workflow_org_tabs"]
+           "opendata_th_workflow_org_tabs",
+           # data-quality reports on resource and dataset pages (views/quality.py)
+           "opendata_th_quality_report", "opendata_th_quality_summary",
+           "opendata_th_severity_class", "opendata_th_severity_label",
+           "opendata_th_column_type_label"]
 
 
 def opendata_th_fields_by_data_type(level: str) -> dict[str, list[str]]:
@@ -174,3 +183,12 @@ def opendata_th_update_frequency(pkg: Mapping[str, Any]) -> str:
     if found.unit in frequency.SUB_DAILY:
         return tk._("{frequency} from {time}").format(frequency=phrase, time=found.at)
     return tk._("{frequency} at {time}").format(frequency=phrase, time=found.at)
+
+
+# converting a resource's PDF or workbook to CSV (views/conversion.py)
+from ckanext.opendata_th.views.conversion import (  # noqa: E402
+    opendata_th_conversions,
+    opendata_th_convertible,
+)
+
+__all__ += ["opendata_th_convertible", "opendata_th_conversions"]

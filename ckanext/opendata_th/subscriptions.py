@@ -6,7 +6,7 @@ CKAN sends ``action_succeeded`` when an action returns. A top-level
 so those calls are skipped and the outer action's own signal is used. Each
 dataset gets its follow-ups once per top-level action.
 
-Later features add their follow-ups (quality checks...) to
+The data-quality check of changed files (jobs/quality.py) is one of
 :data:`FOLLOW_UPS`. The push to the national portal (jobs/sync.py) follows
 dataset changes, the workflow steps that publish or unpublish (approve,
 withdraw), deletions and the organizations' bulk changes.
@@ -20,7 +20,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th.context import site_context
-from ckanext.opendata_th.jobs import link_check, search_index
+from ckanext.opendata_th.jobs import link_check, quality, search_index
 from ckanext.opendata_th.jobs import sync as sync_jobs
 from ckanext.opendata_th.jobs import workflow as workflow_jobs
 
@@ -33,6 +33,7 @@ DATASET_ACTIONS = (
 
 FOLLOW_UPS: list[Callable[[dict[str, Any]], None]] = [
     link_check.enqueue_if_linked,
+    quality.enqueue_if_changed,
     sync_jobs.enqueue_if_wanted,
 ]
 """Called with the committed dataset dict (as the site user sees it)."""

@@ -25,6 +25,7 @@ from ckanext.opendata_th.model.types import utcnow
 from ckanext.opendata_th.model.workflow import WorkflowEvent, WorkflowRecord
 from ckanext.opendata_th.playbook import classification, priority
 from ckanext.opendata_th.playbook import workflow as rules
+from ckanext.opendata_th.playbook.messages import N_, Message
 from ckanext.opendata_th.playbook.vocabulary import CATEGORY_FIELD, CLASSIFICATION_FIELD
 
 APPROVERS_OPTION = "ckanext.opendata_th.approvers"
@@ -205,8 +206,10 @@ def facts(package: model.Package, found: Optional[WorkflowRecord], *,
     decision = (found.classification if found is not None else None) or {}
     disclosable = decision.get("disclosable") if decision.get("outcome") else None
     gaps: tuple = ()
+    problems: tuple = ()
     if metadata:
         gaps = tuple(rules.metadata_gaps(_dataset_dict(package)))
+        problems = quality_problems(package.id)
     return rules.Facts(
         category=extras.get(CATEGORY_FIELD),
         classification=extras.get(CLASSIFICATION_FIELD),
@@ -215,7 +218,31 @@ def facts(package: model.Package, found: Optional[WorkflowRecord], *,
         licence_open=bool(package.license_id) and package.license_id in context.open_license_ids(),
         metadata_gaps=gaps,
         readiness_refusal=readiness_gate.refusal(package.owner_org),
+        quality_problems=problems,
     )
+
+
+def quality_problems(package_id: str) -> tuple[Message, ...]:
+    """What the newest data-quality reports of the dataset's files say
+    keeps it from being published: personal data, or error findings."""
+    from ckanext.opendata_th.model.quality import CHECKED, QualityReport
+
+    latest = QualityReport.latest_of_dataset(package_id)
+    if not latest:
+        return ()
+    names = dict(model.Session.query(model.Resource.id, model.Resource.name).filter(
+        model.Resource.id.in_(list(latest))))
+    found = []
+    for resource_id, report in sorted(latest.items(), key=lambda item: names.get(item[0]) or item[0]):
+        name = names.get(resource_id) or resource_id
+        if report.personal_data:
+            found.append(Message(N_("The file of “{resource}” holds personal data, which must never be "
+                                    "published (PDPA B.E. 2562): remove it from the file"), resource=name))
+        elif report.state == CHECKED and report.errors:
+            found.append(Message(N_("The data-quality check found {count} errors in the file of "
+                                    "“{resource}”: correct the file (see its data-quality report)"),
+                                 count=report.errors, resource=name))
+    return tuple(found)
 
 
 NEEDS_METADATA = frozenset({"submit", "approve"})

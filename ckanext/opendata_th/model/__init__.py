@@ -12,8 +12,14 @@ from ckanext.opendata_th.model.reminder import Reminder
 from ckanext.opendata_th.model.workflow import WorkflowEvent, WorkflowRecord
 from ckanext.opendata_th.model.sync import SyncRecord, SyncSource
 from ckanext.opendata_th.model.workflow_mail import ApprovalDigest
+from ckanext.opendata_th.model.quality import QualityReport
 
 __all__ = ["LinkCheck", "Reminder", "ReadinessReminder",
            "ReadinessAssessment", "ReadinessChange", "ReadinessFile"]
 __all__ += ["WorkflowRecord", "WorkflowEvent", "ApprovalDigest"]
 __all__ += ["SyncRecord", "SyncSource"]
+__all__ += ["QualityReport"]
+
+from ckanext.opendata_th.model.conversion import Conversion  # noqa: E402
+
+__all__ += ["Conversion"]

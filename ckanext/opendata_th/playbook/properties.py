@@ -110,6 +110,10 @@ class ExternalChecks:
 
     url_status: Mapping[str, bool | None] | None = None
     national_portal_identical: bool | None = None
+    not_tables: frozenset[str] = frozenset()
+    """Resources whose file the data-quality check read and found not to be
+    a data table (a PDF, a document, an image...), whatever format they
+    declare."""
 
 
 @dataclass(frozen=True)
@@ -198,7 +202,7 @@ def evaluate(
         _attested("primary", dataset.get(ATTEST_PRIMARY)),
         _timely(dataset, to_local_naive(now), holidays, zone=zone),
         _accessible(checks.national_portal_identical),
-        _machine_readable(resources),
+        _machine_readable(resources, checks.not_tables),
         _non_discriminatory(dataset, resources),
         _non_proprietary(resources),
         _license_free(dataset, open_license_ids),
@@ -355,8 +359,10 @@ def _accessible(identical: bool | None) -> PropertyResult:
             "with its copy there")), SYSADMIN)
 
 
-def _machine_readable(resources: list[Mapping[str, Any]]) -> PropertyResult:
-    """Every resource is in a structured, machine-readable format."""
+def _machine_readable(resources: list[Mapping[str, Any]],
+                      not_tables: frozenset[str] = frozenset()) -> PropertyResult:
+    """Every resource is in a structured, machine-readable format: the
+    format it declares, and what the data-quality check found in its file."""
     key = "machine_readable"
     advice = Message(N_("Convert these resources to a machine-readable format (e.g. PDF → CSV) "
                         "and set every resource's format"))
@@ -370,6 +376,9 @@ def _machine_readable(resources: list[Mapping[str, Any]]) -> PropertyResult:
         elif fmt not in MACHINE_READABLE_FORMATS:
             problems.append(Message(N_("“{name}” is {format}, which is not machine-readable"),
                                     name=name, format=fmt))
+        elif resource.get("id") in not_tables:
+            problems.append(Message(N_("“{name}” says it is {format}, but the data-quality check found "
+                                       "that its file is not a data table"), name=name, format=fmt))
     if problems:
         return _result(key, NOT_MET, problems, advice)
     formats = ", ".join(sorted({normalize_format(r) for r in resources}))

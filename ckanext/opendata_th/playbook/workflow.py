@@ -110,6 +110,10 @@ class Facts:
     """See :func:`metadata_gaps`."""
     readiness_refusal: Message | None = None
     """The readiness gate's refusal (None: ready, or the gate is off)."""
+    quality_problems: tuple[Message, ...] = ()
+    """What the data-quality reports of the dataset's files say keeps it
+    from being published (personal data, error findings): the quality gate
+    of data preparation (3.6) before approval (3.7)."""
 
 
 class TransitionRefused(MessageError):
@@ -176,6 +180,7 @@ def precondition_refusals(name: str, facts: Facts) -> list[Message]:
         if not facts.licence_open:
             found.append(Message(N_("The licence is not an open licence: choose an open licence")))
         found.extend(facts.metadata_gaps)
+        found.extend(facts.quality_problems)
         found.append(facts.readiness_refusal)
     return [message for message in found if message]
 

@@ -16,3 +16,11 @@ __all__ += ["workflow"]
 from ckanext.opendata_th.views.sync import sync  # noqa: E402
 
 __all__ += ["sync"]
+
+from ckanext.opendata_th.views.quality import quality  # noqa: E402
+
+__all__ += ["quality"]
+
+from ckanext.opendata_th.views.conversion import conversion  # noqa: E402
+
+__all__ += ["conversion"]

@@ -84,3 +84,20 @@ from ckanext.opendata_th.logic.action.sync import (  # noqa: E402
 )
 
 __all__ += ["opendata_th_sync_diff_list", "opendata_th_sync_diff", "opendata_th_sync_diff_organization"]
+
+from ckanext.opendata_th.logic.action.quality import (  # noqa: E402
+    opendata_th_quality_check,
+    opendata_th_quality_report_show,
+)
+
+__all__ += ["opendata_th_quality_report_show", "opendata_th_quality_check"]
+
+from ckanext.opendata_th.logic.action.conversion import (  # noqa: E402
+    opendata_th_conversion_accept,
+    opendata_th_conversion_discard,
+    opendata_th_conversion_show,
+    opendata_th_resource_convert,
+)
+
+__all__ += ["opendata_th_resource_convert", "opendata_th_conversion_show",
+            "opendata_th_conversion_accept", "opendata_th_conversion_discard"]

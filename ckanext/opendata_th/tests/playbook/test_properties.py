@@ -494,3 +494,16 @@ def test_timely_writes_clock_times_in_the_display_zone_and_dates_as_they_are():
         "Next update due 1 Dec 2026")
     assert p.assess_timely(hourly, now=now, zone=dt.timezone.utc) == check("timely", hourly, now=now,
                                                                            zone=dt.timezone.utc)
+
+
+def test_a_file_the_quality_check_found_no_table_in_is_not_machine_readable():
+    """A PDF uploaded as "CSV": the format it declares is not the evidence,
+    the data-quality check's reading of its file is."""
+    dataset = make_dataset(resources=resources("CSV", "CSV"))
+    dataset["resources"][1]["id"] = "res-pdf"
+    result = check("machine_readable", dataset, checks=ExternalChecks(not_tables=frozenset({"res-pdf"})))
+    assert result.status == NOT_MET
+    assert texts(result) == ("“res1” says it is CSV, but the data-quality check found that its file "
+                             "is not a data table")
+    assert "“res1”" in th(result.evidence[0])
+    assert check("machine_readable", dataset, checks=ExternalChecks(not_tables=frozenset({"other"}))).status == MET

@@ -217,6 +217,8 @@ NOT_OPEN_LICENCE = B("สัญญาอนุญาตของชุดข้�
 NO_REASON = B("กรุณาระบุเหตุผลที่คัดเลือกอย่างน้อยหนึ่งข้อ", "Give at least one selection reason")
 GAP = Message("{field} is required", field="Tags")
 NOT_READY = Message("The organization is not ready")
+PERSONAL_DATA_IN_FILE = Message("The file of “{resource}” holds personal data, which must never be published "
+                                "(PDPA B.E. 2562): remove it from the file", resource="รายชื่อ")
 
 
 def test_select_needs_a_reason():
@@ -244,7 +246,8 @@ def test_select_lists_both_reasons_at_once():
 
 def test_select_ignores_what_only_approval_needs():
     facts = dataclasses.replace(READY, disclosable=None, licence_open=False, metadata_gaps=(GAP,),
-                                readiness_refusal=NOT_READY, classification=None)
+                                readiness_refusal=NOT_READY, classification=None,
+                                quality_problems=(PERSONAL_DATA_IN_FILE,))
     assert w.refusals("select", w.CANDIDATE, {w.EDITOR}, facts, "") == []
 
 
@@ -269,6 +272,7 @@ APPROVAL_CASES = {
     "licence not open": ({"licence_open": False}, [NOT_OPEN_LICENCE]),
     "metadata gap": ({"metadata_gaps": (GAP,)}, [shown(GAP)]),
     "not ready": ({"readiness_refusal": NOT_READY}, [shown(NOT_READY)]),
+    "personal data in a file": ({"quality_problems": (PERSONAL_DATA_IN_FILE,)}, [shown(PERSONAL_DATA_IN_FILE)]),
 }
 
 
