@@ -102,9 +102,6 @@ def check_resource(resource_id: str, version: Optional[str] = None) -> Optional[
     """Check the file of a resource and keep the report. Skipped when the
     resource is gone, or its file changed since the job was queued
     (``version``; the newer version has a job of its own)."""
-    from ckanext.opendata_th.quality import check_file
-    from ckanext.opendata_th.quality.reading import Limits
-
     try:
         resource = tk.get_action("resource_show")(site_context(), {"id": resource_id})
     except tk.ObjectNotFound:
@@ -123,6 +120,11 @@ def check_resource(resource_id: str, version: Optional[str] = None) -> Optional[
         except FetchFailed as failure:
             row.state, row.problem = FAILED, failure.message.as_dict()
         else:
+            # imported here: a worker's job process loads polars and pyarrow
+            # only when it has a file to check
+            from ckanext.opendata_th.quality import check_file
+            from ckanext.opendata_th.quality.reading import Limits
+
             report = check_file(path, filename=name, limits=Limits(max_seconds=time_limit())).as_json()
             _fill(row, report)
     row.seconds = round(time.monotonic() - started, 3)

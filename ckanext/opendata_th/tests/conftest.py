@@ -412,3 +412,16 @@ def committed_db(ckan_config):
     engine = sa.create_engine(ckan_config["sqlalchemy.url"], poolclass=sa.pool.NullPool)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def without_quality_checks(monkeypatch):
+    """For tests that follow another follow-up of a dataset change alone
+    (the link check): the data-quality check those changes also queue
+    (it downloads the linked files too) is left out. It is tested in
+    tests/test_quality_reports.py."""
+    from ckanext.opendata_th import subscriptions
+    from ckanext.opendata_th.jobs import quality
+
+    monkeypatch.setattr(subscriptions, "FOLLOW_UPS",
+                        [f for f in subscriptions.FOLLOW_UPS if f is not quality.enqueue_if_changed])

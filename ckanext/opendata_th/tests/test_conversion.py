@@ -20,6 +20,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib import jobs
 from ckan.tests.helpers import call_action
 
+from ckanext.opendata_th.jobs import conversion as conversion_jobs
 from ckanext.opendata_th.model.conversion import Conversion
 from ckanext.opendata_th.model.quality import QualityReport
 from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
@@ -47,10 +48,12 @@ PDF_ROWS = [["ลำดับ", "จังหวัด", "จำนวน (ค�
 
 
 @pytest.fixture
-def storage(ckan_config, tmp_path):
-    """The portal's file storage (uploads and kept CSVs) in a fresh folder."""
-    ckan_config["ckan.storage_path"] = str(tmp_path / "storage")
-    return tmp_path / "storage"
+def storage():
+    """Where the portal keeps files (uploads and kept CSVs): the configured
+    ``ckan.storage_path`` (each test worker has its own, set by
+    scripts/devstack.py through CKAN_STORAGE_PATH, which CKAN applies over
+    the config whenever it loads it)."""
+    return Path(tk.config["ckan.storage_path"])
 
 
 def workbook() -> bytes:
@@ -133,7 +136,8 @@ def test_an_editor_converts_a_workbook_reviews_its_csvs_and_adds_one(org, people
     assert (codes["sheet"], codes["row_count"], codes["pages"]) == ("รหัส", 2, [])
     assert {exporters["state"], codes["state"]} == {"pending"}
     assert exporters["file_name"] != codes["file_name"] and exporters["file_name"].endswith(".csv")
-    kept = storage / "opendata_th" / "conversions" / queued["id"]
+    kept = conversion_jobs.folder_of(queued["id"])
+    assert kept.parent == storage / "opendata_th" / "conversions"
     assert sorted(p.name for p in kept.iterdir()) == sorted([exporters["file_name"], codes["file_name"]])
     # nothing reaches the dataset before the review
     assert len(call_action("package_show", id=dataset["id"])["resources"]) == 1
@@ -179,7 +183,7 @@ def test_each_csv_is_added_or_discarded_once(org, people, file_site, app, storag
                             file_name=codes["file_name"])
     assert [f["state"] for f in discarded["files"]] == ["added", "discarded"]
     assert [f["resource_id"] for f in discarded["files"]] == [added["id"], None]
-    assert not (storage / "opendata_th" / "conversions" / shown["id"]).exists()  # removed once chosen
+    assert not conversion_jobs.folder_of(shown["id"]).exists()  # removed once chosen
     # a choice is made once
     for action in ("opendata_th_conversion_accept", "opendata_th_conversion_discard"):
         for file in (exporters, codes):

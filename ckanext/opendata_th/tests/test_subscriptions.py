@@ -16,19 +16,7 @@ from ckan.tests.helpers import call_action
 from ckanext.opendata_th.model import LinkCheck
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_queues",
-                                     "with_test_worker")
-
-
-@pytest.fixture(autouse=True)
-def without_quality_checks(monkeypatch):
-    """These tests follow the link check alone: the data-quality check that
-    the same changes queue (it downloads the linked files too) is tested in
-    tests/test_quality_reports.py."""
-    from ckanext.opendata_th import subscriptions
-    from ckanext.opendata_th.jobs import quality
-
-    monkeypatch.setattr(subscriptions, "FOLLOW_UPS",
-                        [f for f in subscriptions.FOLLOW_UPS if f is not quality.enqueue_if_changed])
+                                     "with_test_worker", "without_quality_checks")
 
 
 @pytest.fixture
