@@ -343,6 +343,9 @@ def cmd_test(stack: Stack, database: str, redis_db: int, pytest_args: list[str])
             # a module's tests stay in one worker: its module-scoped fixtures
             # and clean_db_once are set up once
             argv += ["--dist", "loadfile"]
+    if given_option(pytest_args, "--durations", "--durations") is None:
+        # the slowest tests, to keep `make test` within its 20 minutes
+        argv += ["--durations", "25"]
     started = time.monotonic()
     code = subprocess.run([*argv, *pytest_args], env=stack.env, cwd=ROOT).returncode
     log(f"tests took {time.monotonic() - started:.0f}s")

@@ -19,6 +19,8 @@ error is logged with its traceback and shown as a plain sentence.
 """
 from __future__ import annotations
 
+import contextlib
+
 import logging
 import os
 import shutil
@@ -81,10 +83,8 @@ def remove_stored(conversion: Conversion, stored: str) -> None:
     if path is None:
         return
     path.unlink(missing_ok=True)
-    try:
-        path.parent.rmdir()  # only when it is empty
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):  # other CSVs still wait for their choice
+        path.parent.rmdir()
 
 
 def enqueue(conversion_id: str) -> None:

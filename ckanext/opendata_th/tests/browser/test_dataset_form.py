@@ -46,8 +46,12 @@ def fill_dataset_form(page, **changes):
     expect(page.locator("label[for=field-first_year_of_data]")).to_contain_text("ปีข้อมูลที่เริ่มต้นจัดทำ")
 
     page.fill("#field-title", "มูลค่าการส่งออกสินค้ารายตลาด")
+    # the portal's suggestion from the title arrives first (under load it
+    # could land while the URL is being typed), then the URL is edited
+    expect(page.locator("#field-name")).to_have_value(re.compile(r"^munlakha-"))
     page.click(".slug-preview button")  # edit the URL the title's Thai letters cannot give
     page.fill("#field-name", "export-value-by-market")
+    expect(page.locator("#field-name")).to_have_value("export-value-by-market")
     choose_in_select2(page, "#s2id_field-organizations", "ส่งเสริม", TRADE_DEPARTMENT)
     # the visibility says how a dataset becomes public: only an approver publishes it
     expect(page.locator("#field-private-help")).to_contain_text("ผู้อนุมัติ")

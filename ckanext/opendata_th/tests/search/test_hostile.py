@@ -101,13 +101,19 @@ def callers(portal):
              {"Authorization": portal["other_admin"]["token"]})]
 
 
+MAX_SECONDS = 3.0
+"""The most one hostile search may take, page rendered, on the 2-core test
+machine while the other test worker runs (about 0.2 s when it is alone;
+2.1 s was seen under load)."""
+
+
 def check(response, elapsed, must_refuse, where):
     """What every answer to a hostile search must be; returns the problems."""
     body = response.get_data(as_text=True)
     problems = []
     if response.status_code not in ((400,) if must_refuse else (200, 400)):
         problems.append(f"{where}: HTTP {response.status_code}")
-    if elapsed > 2.0:
+    if elapsed > MAX_SECONDS:
         problems.append(f"{where}: took {elapsed:.1f} s")
     if "secret-project" in body or SECRET in body:
         problems.append(f"{where}: the private dataset leaked")
