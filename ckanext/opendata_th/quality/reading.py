@@ -39,6 +39,7 @@ message says why in the reader's language (``code`` names the cause).
 """
 from __future__ import annotations
 
+import abc
 import codecs
 import csv
 import datetime as dt
@@ -224,8 +225,9 @@ def column_name(index: int) -> str:
     return f"f{index}"
 
 
-class Table:
-    """A file opened as a table: its header and its rows in batches."""
+class Table(abc.ABC):
+    """A file opened as a table: its header and its rows in batches (each
+    kind of file is a subclass)."""
 
     source: Source
     header: list[str]
@@ -235,8 +237,9 @@ class Table:
     sheet; 0 for JSON, whose keys are no row)."""
     notes: ReaderNotes
 
+    @abc.abstractmethod
     def batches(self) -> Iterator[Batch]:
-        raise NotImplementedError
+        """The rows after the header, batch by batch."""
 
     def close(self) -> None:
         """Release the file."""

@@ -24,3 +24,15 @@ def allowed(name: str, data_dict: dict[str, Any]) -> bool:
         return bool(tk.h.check_access(name, data_dict))
     except (tk.ObjectNotFound, KeyError):
         return False
+
+
+def dataset_or_404(id: str) -> dict[str, Any]:
+    """The dataset of a page's URL as the request's user may see it, or a
+    404 page (CKAN answers a private dataset's outsiders "not found" too)."""
+    try:
+        package = action("package_show", {"id": id[:200]})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Dataset not found"))
+    if package.get("state") == "deleted":
+        return tk.abort(404, tk._("Dataset not found"))
+    return package

@@ -36,7 +36,6 @@ PREVIEW_CELL_CHARS = 500
 """A preview cell longer than this is cut (a page is not a data dump)."""
 RECENT_CONVERSIONS = 5
 
-NOT_FOUND = "Dataset not found"
 EDITORS_ONLY = "Only the dataset's editors can convert its files to CSV and review the result"
 
 
@@ -74,18 +73,6 @@ def state_labels() -> dict[str, str]:
 
 # -- pages -----------------------------------------------------------------------------------
 
-def _package(id: str) -> dict[str, Any]:
-    """The dataset of the URL as the user may see it, or a 404 page (as
-    CKAN answers a private dataset's outsiders)."""
-    try:
-        package = calls.action("package_show", {"id": id[:200]})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._(NOT_FOUND))
-    if package.get("state") == "deleted":
-        return tk.abort(404, tk._(NOT_FOUND))
-    return package
-
-
 def _shown(package: dict[str, Any], conversion_id: str) -> dict[str, Any]:
     """The dataset's conversion, or a 403/404 page."""
     try:
@@ -120,7 +107,7 @@ def _stored_names(conversion_id: str) -> dict[str, str]:
 def review(id: str, conversion_id: str):
     """The review page: the conversion's state and each CSV with a preview
     of its first rows, to add to the dataset or discard."""
-    package = _package(id)
+    package = calls.dataset_or_404(id)
     shown = _shown(package, conversion_id)
     stored = _stored_names(shown["id"])
     previews = {f["file_name"]: preview(shown["id"], stored.get(f["file_name"]))
@@ -137,7 +124,7 @@ def review(id: str, conversion_id: str):
 def convert(id: str, resource_id: str):
     """Queue the conversion of the resource's file, then show its review page."""
     protect_from_csrf()
-    package = _package(id)
+    package = calls.dataset_or_404(id)
     try:
         shown = calls.action("opendata_th_resource_convert", {"resource_id": resource_id[:200]})
     except tk.ObjectNotFound:
@@ -167,7 +154,7 @@ def discard(id: str, conversion_id: str):
 
 def _choose(id: str, conversion_id: str, action: str):
     protect_from_csrf()
-    package = _package(id)
+    package = calls.dataset_or_404(id)
     shown = _shown(package, conversion_id)
     file_name = (tk.request.form.get("file_name") or "")[:MAX_FILE_NAME]
     title = next((f["title"] for f in shown["files"] if f["file_name"] == file_name), file_name)

@@ -63,18 +63,6 @@ def _errors(error: tk.ValidationError) -> dict[str, list[str]]:
     return {key: _messages(value) for key, value in error.error_dict.items()}
 
 
-def _package(id: str) -> dict[str, Any]:
-    """The dataset of the URL as the user may see it, or a 404 page (CKAN
-    answers a private dataset's outsiders "not found" too)."""
-    try:
-        package = calls.action("package_show", {"id": id[:200]})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._(NOT_FOUND))
-    if package.get("state") == "deleted":
-        return tk.abort(404, tk._(NOT_FOUND))
-    return package
-
-
 def _show(package: dict[str, Any]) -> dict[str, Any]:
     """The dataset's workflow, or a 403 page for non-members."""
     try:
@@ -260,7 +248,7 @@ def _kind_text(kind: str) -> str:
 @workflow.route("/dataset/<id>/disclosure")
 def read(id: str):
     """The dataset's disclosure workflow (members of its organization)."""
-    return _read_page(_package(id))
+    return _read_page(calls.dataset_or_404(id))
 
 
 def _done(package: dict[str, Any], message: str):
@@ -272,7 +260,7 @@ def _done(package: dict[str, Any], message: str):
 def transition(id: str):
     """Run one step of the workflow (a button of the page)."""
     protect_from_csrf()
-    package = _package(id)
+    package = calls.dataset_or_404(id)
     name = _posted("transition", MAX_FIELD)
     comment = _posted("comment", MAX_COMMENT)
     try:
@@ -294,7 +282,7 @@ def transition(id: str):
 def select(id: str):
     """Record why the dataset should be disclosed (selects a candidate)."""
     protect_from_csrf()
-    package = _package(id)
+    package = calls.dataset_or_404(id)
     known = {key for key, _label in _reasons()}
     reasons = [reason[:50] for reason in tk.request.form.getlist("reasons")[:len(known) + 5]]
     note = _posted("note", MAX_NOTE)
@@ -315,7 +303,7 @@ def select(id: str):
 def prioritise(id: str):
     """Score the dataset's value, quality and manageability."""
     protect_from_csrf()
-    package = _package(id)
+    package = calls.dataset_or_404(id)
     scores = {key: _posted(key, MAX_FIELD) for key in ("value", "quality", "manageability")}
     try:
         result = calls.action("opendata_th_prioritise", {"id": package["id"], **scores})
@@ -472,7 +460,7 @@ def classify(id: str):
     """The guided classification: one question at a time, the answers so
     far carried by the form; saving (complete or partial) POSTs them to
     ``opendata_th_classify``."""
-    package = _package(id)
+    package = calls.dataset_or_404(id)
     show = _show(package)
     if "editor" not in (show.get("roles") or []) or not calls.allowed("opendata_th_classify",
                                                                    {"id": package["id"]}):
