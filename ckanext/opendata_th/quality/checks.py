@@ -1,9 +1,9 @@
 """The checks of one file, and :func:`check_file`, which runs them.
 
-A file is read in batches (:mod:`.reading`); each batch's cells are cleaned
-(surrounding white space stripped, blank cells made ``None``) and then
-checked with polars expressions over whole columns, never a Python loop per
-cell:
+A file is read in batches (:mod:`.reading`), whose cells the reader has
+cleaned (surrounding white space stripped, blank cells made ``None``); they
+are checked with polars expressions over whole columns, never a Python
+loop per cell:
 
 - the file: format against the name's extension, encoding (not UTF-8;
   undecodable bytes), rows with more or fewer cells than the header, a
@@ -28,14 +28,16 @@ cell:
   personal data are never echoed: every finding about that column loses
   its example values.
 
-Speed: three things run at once on a file's batches: a reader thread
-parses the next block (pyarrow releases the GIL), the date, code and
-personal-data checks run in a small thread pool (a task per column), and
-this thread cleans the batch and counts every column's cells in two polars
-selects (polars spreads the columns over its own threads). The first
-batch is small (``Limits.first_batch_rows``) so that this starts early, and
-a column whose first cells are mostly not numbers is decided to be text
-(:data:`_NUMERIC_AT_FIRST`): only its empty cells are counted afterwards.
+Speed: three things run at once on a file's batches: the reader parses
+and cleans the next blocks (UTF-8 text in several threads at once, see
+:class:`~ckanext.opendata_th.quality.reading.DelimitedTable`; pyarrow
+releases the GIL), the date, code and personal-data checks run in a small
+thread pool (a task per column), and this thread counts every column's
+cells in two polars selects (polars spreads the columns over its own
+threads). The first batch is small (``Limits.first_batch_rows``) so that
+this starts early, and a column whose first cells are mostly not numbers
+is decided to be text (:data:`_NUMERIC_AT_FIRST`): only its empty cells
+are counted afterwards.
 Patterns that recognise numbers with separators or Thai digits run only on
 the cells polars could not read as numbers.
 
@@ -77,11 +79,11 @@ from ckanext.opendata_th.quality.reading import (
     EXTENSIONS,
     Batch,
     Limits,
+    RestartInOrder,
     RestartWithTranscoding,
     RowSample,
     Table,
     UnreadableFile,
-    clean,
     column_name,
     extension_of,
     open_table,
@@ -415,7 +417,7 @@ class _Check:
         """Check one batch. The date, code and personal-data checks of the
         columns run in ``pool``'s threads (polars releases the GIL), while
         this thread counts the cells."""
-        frame = clean(batch.frame)
+        frame = batch.frame
         self.row_map.add(self.rows_read, batch)
         self.rows_read += frame.height
         updates = [pool.submit(_update_checks, column, frame, batch) if pool
@@ -755,10 +757,10 @@ def check_file(path: str | os.PathLike[str], *, filename: Optional[str] = None,
     path = os.fspath(path)
     name = filename or os.path.basename(path)
     size = os.path.getsize(path) if os.path.exists(path) else 0
-    transcode = False
+    transcode = in_order = False
     while True:
         try:
-            with open_table(path, limits, transcode=transcode) as table:
+            with open_table(path, limits, transcode=transcode, in_order=in_order) as table:
                 check = _Check(table, limits, started)
                 check.run()
                 columns, findings, rows = _finish(check, name)
@@ -776,6 +778,10 @@ def check_file(path: str | os.PathLike[str], *, filename: Optional[str] = None,
             if transcode:
                 raise
             transcode = True
+        except RestartInOrder:
+            if in_order:
+                raise
+            in_order = True
         except UnreadableFile as error:
             return Report.unreadable(FileFacts(name=name, size=size),
                                      Finding(error.code, ERROR, error.message),

@@ -72,6 +72,11 @@ MAX_NAME_BYTES = 180
 LETTER_SAMPLE = 1000
 """Non-blank cells of a column that tell whether it holds letters at all."""
 
+DISTINCT_SHARE = 0.5
+"""A column whose first batch has fewer distinct values than this share of
+its non-blank cells is searched value by value (each distinct value once),
+not cell by cell."""
+
 THAI_DIGITS = list("๐๑๒๓๔๕๖๗๘๙")
 ASCII_DIGITS = list("0123456789")
 
@@ -114,6 +119,11 @@ _OFFICE = "^(?:(?:" + "|".join(OFFICES) + ")(?: |$)|(?:" + "|".join(OFFICE_PREFI
 _MAY_BE_PHONE_OR_NAME = (r"^(?:[+(0๐]|โทร|มือถือ|(?i:tel|phone|mob|fax)"
                          r"|นา[ยง]|น\.ส\.|ด\.[ชญ]\.|เด็ก[ชห]|(?i:mr|ms|miss|dr))")
 _LETTER = r"[A-Za-z\u0E01-\u0E2E]"
+
+_MIN_BYTES = 6
+"""The shortest cell that can hold personal data ("a@b.co", "นายก ข")."""
+_MIN_PHONE_BYTES = 9
+"""The shortest cell that can hold a phone number (a landline's 9 digits)."""
 
 _ID_WEIGHTS = tuple(13 - i for i in range(12))
 
@@ -158,6 +168,8 @@ def _citizen_ids(values: pl.Series, lengths: pl.Series) -> pl.Series:
     cell is read as a number straight away (no regex): it is an ID when it
     is all digits, starts with 1 to 8 and its check digit holds. Cells
     written with separators or Thai digits (rare) are matched in full."""
+    if not lengths.is_in(_ID_LENGTHS).any():
+        return pl.Series([], dtype=pl.UInt32)
     plain = (lengths == 13).arg_true()
     number = values.gather(plain).str.to_integer(strict=False)
     person = number.is_between(1_000_000_000_000, 8_999_999_999_999).fill_null(False)
@@ -185,15 +197,16 @@ def find_personal(values: pl.Series, *, letters: bool = True) -> dict[str, pl.Se
     found = {kind: pl.Series(kind, [], dtype=pl.UInt32) for kind in KINDS}
     lengths = values.str.len_bytes()
     longest = lengths.max()
-    if longest is None or int(longest) < 6:  # type: ignore[arg-type]  # "a@b.co", "นายก ข": nothing shorter is personal
+    if longest is None or int(longest) < _MIN_BYTES:  # type: ignore[arg-type]
         return found
     found["citizen_id"] = _citizen_ids(values, lengths).alias("citizen_id")
 
     if letters:
-        may_be = values.str.contains(_MAY_BE_PHONE_OR_NAME)
-    else:
-        may_be = values.str.contains(r"^[0+(๐]")
-    positions = may_be.fill_null(False).arg_true()
+        positions = values.str.contains(_MAY_BE_PHONE_OR_NAME).fill_null(False).arg_true()
+    else:  # a phone number has at least 9 digits
+        positions = (lengths >= _MIN_PHONE_BYTES).arg_true()
+        if positions.len():
+            positions = positions.filter(values.gather(positions).str.contains(r"^[0+(๐]").fill_null(False))
     if positions.len():
         cells = values.gather(positions)
         found["phone"] = positions.filter(cells.str.contains(_PHONE).fill_null(False)).alias("phone")
@@ -238,6 +251,7 @@ class PersonalDataColumn:
         self.counts: dict[str, int] = {kind: 0 for kind in KINDS}
         self._examples: dict[str, list[int]] = {kind: [] for kind in KINDS}
         self._letters: Optional[bool] = None  # decided on the first non-blank cells
+        self._by_value: Optional[bool] = None  # decided on the first batch (DISTINCT_SHARE)
 
     def update(self, values: Any, first_row: int) -> None:
         """Read one batch of the column: ``values`` a polars String Series
@@ -250,13 +264,31 @@ class PersonalDataColumn:
             if sample.is_empty():
                 return
             self._letters = bool(sample.str.contains(_LETTER).any())
-        for kind, positions in find_personal(values, letters=self._letters).items():
+        for kind, positions in self._find(values).items():
             if not positions.len():
                 continue
             self.counts[kind] += positions.len()
             examples = self._examples[kind]
             if len(examples) < MAX_EXAMPLES:
                 examples.extend(first_row + p for p in positions.head(MAX_EXAMPLES - len(examples)).to_list())
+
+    def _find(self, values: pl.Series) -> dict[str, pl.Series]:
+        """:func:`find_personal` on the cells, or once on each distinct
+        value (a column that repeats its values: codes, categories, dates),
+        then on the cells only for the values found."""
+        letters = bool(self._letters)
+        if (values.str.len_bytes().max() or 0) < _MIN_BYTES:  # type: ignore[operator]
+            return find_personal(values.clear(), letters=letters)
+        if self._by_value is False:
+            return find_personal(values, letters=letters)
+        distinct = values.drop_nulls().unique()
+        if self._by_value is None:
+            filled = values.len() - values.null_count()
+            self._by_value = distinct.len() < DISTINCT_SHARE * filled
+        found = find_personal(distinct, letters=letters)
+        return {kind: (values.is_in(distinct.gather(positions)).arg_true().alias(kind)
+                       if positions.len() else positions)
+                for kind, positions in found.items()}
 
     def kinds(self) -> list[str]:
         """The kinds of personal data found, in :data:`KINDS` order."""

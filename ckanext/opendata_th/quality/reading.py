@@ -15,11 +15,13 @@ Every format is read in batches (:class:`Batch`: a polars DataFrame of
 ``String`` columns named ``f0``, ``f1``... and the spreadsheet row numbers
 of its rows), so that memory stays bounded whatever the file's size:
 
-- delimited text: ``pyarrow.csv.open_csv``, a streaming reader, one block
-  (``Limits.max_line_bytes``) at a time, every column read as a string;
-  text in another encoding than UTF-8 goes through
-  :class:`TranscodingReader`, which decodes it (cp874, UTF-16...) and
-  records the rows of the bytes it cannot decode;
+- delimited text: UTF-8 is cut into blocks of whole records
+  (``Limits.block_bytes``) that pyarrow parses in a few threads at once;
+  text in another encoding goes through :class:`TranscodingReader`, which
+  decodes it (cp874, UTF-16...) and records the rows of the bytes it
+  cannot decode, and is read by ``pyarrow.csv.open_csv``, a streaming
+  reader, one block (``Limits.max_line_bytes``) at a time; every column
+  is read as a string;
 - XLSX: ``openpyxl`` in read-only mode (rows parsed from the sheet's XML
   one at a time), after the ZIP's declared sizes and compression ratios
   were checked against :class:`Limits` (a zip bomb is refused before any
@@ -29,7 +31,8 @@ of its rows), so that memory stays bounded whatever the file's size:
 
 Cells are text as the file holds them (numbers and dates from a workbook
 are written back as text, see :func:`cell_text`); ``None`` is an empty
-cell. :func:`clean` strips the cells and makes blank ones ``None``. What
+cell; the batches' cells are cleaned (:func:`clean`: stripped, blank
+ones ``None``). What
 a reader noticed on its way (rows whose number of cells differs from the
 header's, bytes it could not decode, JSON items that are not records) is
 collected in :class:`ReaderNotes` for the checks to report.
@@ -41,6 +44,7 @@ from __future__ import annotations
 
 import abc
 import codecs
+import collections
 import csv
 import datetime as dt
 import io
@@ -48,12 +52,14 @@ import json
 import os
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, BinaryIO, Optional
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ckanext.opendata_th.playbook.messages import Message, MessageError, N_
@@ -96,6 +102,9 @@ class Limits:
     """Longest record of delimited text (also the streaming reader's block
     size, so it bounds the memory one block takes). A longer one (a 10 MB
     single line) makes the file unreadable: it is not a table."""
+    block_bytes: int = 4 * MIB
+    """Bytes of UTF-8 text cut into a block of whole records and parsed on
+    one of the parser threads (the blocks are parsed several at a time)."""
     max_columns: int = 1000
     """Widest table read; a wider one is unreadable."""
     max_unzipped_bytes: int = 1 * GIB
@@ -107,14 +116,13 @@ class Limits:
     declared sizes bound what is read."""
     max_zip_members: int = 10_000
     """Members an XLSX may hold."""
-    batch_rows: int = 100_000
+    batch_rows: int = 250_000
     """Rows a batch of delimited text holds at most (the checks run batch
-    by batch; bigger batches amortise per-batch work, smaller ones hold
-    less memory: 250,000 rows took as long on the benchmark file and 130 MB
-    more)."""
-    first_batch_rows: int = 50_000
+    by batch; bigger batches amortise the per-batch work of every column's
+    checks, smaller ones hold less memory)."""
+    first_batch_rows: int = 100_000
     """Rows of the first batch of delimited text: smaller, so that checking
-    starts sooner (the next block is parsed meanwhile) and the columns that
+    starts sooner (the next blocks are parsed meanwhile) and the columns that
     are plainly text are decided on fewer rows."""
     python_batch_rows: int = 20_000
     """Rows a batch of XLSX, XLS or JSON holds (those are built row by row
@@ -138,6 +146,13 @@ class RestartWithTranscoding(Exception):
     than the sample: the check starts again, reading the file through
     :class:`TranscodingReader` (which replaces and records them). Internal
     to the quality package."""
+
+
+class RestartInOrder(Exception):
+    """Text read in parallel blocks (:class:`_BlockRecords`) holds a quote
+    inside a cell, so the blocks may have been cut inside a quoted cell:
+    the check starts again, reading the file in order. Internal to the
+    quality package."""
 
 
 @dataclass(frozen=True)
@@ -202,9 +217,8 @@ class Segment:
 @dataclass(frozen=True)
 class Batch:
     """Some consecutive rows of the table: ``frame`` has one ``String``
-    column per header cell (``f0``, ``f1``...), the cells as the file holds
-    them (``None`` for an empty one); :func:`clean` strips them (the checks
-    do, in their own thread, while the reader parses the next block)."""
+    column per header cell (``f0``, ``f1``...), the cells cleaned
+    (:func:`clean`: stripped, ``None`` for a blank one)."""
 
     frame: pl.DataFrame
     segments: tuple[Segment, ...]
@@ -477,84 +491,348 @@ class TranscodingReader(io.RawIOBase):
         super().close()
 
 
-class DelimitedTable(Table):
-    """CSV, TSV, semicolon- or pipe-separated text, read by pyarrow's
-    streaming CSV reader block by block (every column as text, empty cells
-    as ``None``, blank lines kept as empty rows, quoted cells may hold line
-    breaks). The header is read as the first record. A record with more or
-    fewer cells than the header is reported and left out; its row number
-    is its line number."""
+_InvalidRow = tuple[int, str, int]
+"""A record pyarrow left out: (its record number from 1, its text, its number of cells)."""
 
-    def __init__(self, path: str, source: Source, limits: Limits, transcode: bool) -> None:
-        self.source = source
-        self.notes = ReaderNotes()
-        self.header_row = 1
+
+def _clean_records(records: pa.RecordBatch) -> pa.RecordBatch:
+    """The cells stripped of surrounding white space (Unicode's, which
+    includes the no-break space), blank ones ``None``: what :func:`clean`
+    does, done on the Arrow batch by pyarrow (in the thread that parsed it,
+    and faster)."""
+    columns = []
+    for column in records.columns:
+        stripped = pc.utf8_trim_whitespace(column)
+        lengths = pc.binary_length(stripped)
+        if pc.min(lengths).as_py() == 0:  # a cell that is blank (None is no length)
+            stripped = pc.if_else(pc.equal(lengths, 0), pa.scalar(None, pa.string()), stripped)
+        columns.append(stripped)
+    return pa.RecordBatch.from_arrays(columns, names=records.schema.names)
+
+
+def _header_cells(records: pa.RecordBatch) -> list[str]:
+    """The first record's cells as the file holds them ("" for an empty one)."""
+    return ["" if cell is None else cell for cell in (column[0].as_py() for column in records.columns)]
+
+
+class _Records(abc.ABC):
+    """The records of delimited text: ``header`` (the first record, as the
+    file holds it; ``None`` when the file has none), then the others as
+    cleaned Arrow batches of string columns (:func:`_clean_records`), in
+    order: ``next()`` returns the next one (``None`` at the end). The
+    records left out on the way are handed to ``invalid`` with their record
+    numbers counted from the start of the file (the header is 1)."""
+
+    header: Optional[list[str]] = None
+
+    def __init__(self, limits: Limits, delimiter: str, invalid: Callable[[_InvalidRow], None]) -> None:
         self._limits = limits
-        self._transcoded = transcode or source.encoding != "utf-8"
-        self._skipped: list[int] = []
-        raw = open(path, "rb")
-        stream: Any = raw
-        if self._transcoded:
-            stream = io.BufferedReader(TranscodingReader(raw, source.encoding or "utf-8",
-                                                         self.notes.undecodable), TranscodingReader.CHUNK)
+        self._delimiter = delimiter
+        self._invalid = invalid
+
+    def _parse_options(self, handler: Callable[[Any], str]) -> pacsv.ParseOptions:
+        return pacsv.ParseOptions(delimiter=self._delimiter, quote_char='"', double_quote=True,
+                                  newlines_in_values=True, ignore_empty_lines=False,
+                                  invalid_row_handler=handler)
+
+    def _convert_options(self) -> pacsv.ConvertOptions:
+        return pacsv.ConvertOptions(
+            column_types={column_name(i): pa.string() for i in range(self._limits.max_columns + 1)},
+            null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True)
+
+    @abc.abstractmethod
+    def next(self) -> Optional[pa.RecordBatch]:
+        """The next records (raises ``pa.ArrowInvalid`` for a broken file)."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the file."""
+
+
+class _StreamedRecords(_Records):
+    """pyarrow's streaming CSV reader on one thread, block after block:
+    for text that is transcoded (:class:`TranscodingReader`) and for text
+    whose cells hold quotes (see :class:`RestartInOrder`)."""
+
+    def __init__(self, stream: BinaryIO, limits: Limits, delimiter: str,
+                 invalid: Callable[[_InvalidRow], None]) -> None:
+        super().__init__(limits, delimiter, invalid)
         self._stream = stream
+        self._first: Optional[pa.RecordBatch] = None
         try:
             self._reader = pacsv.open_csv(
                 stream,
                 read_options=pacsv.ReadOptions(use_threads=False, block_size=limits.max_line_bytes,
                                                autogenerate_column_names=True),
-                parse_options=pacsv.ParseOptions(delimiter=source.delimiter or ",", quote_char='"',
-                                                 double_quote=True, newlines_in_values=True,
-                                                 ignore_empty_lines=False,
-                                                 invalid_row_handler=self._invalid_row),
-                convert_options=pacsv.ConvertOptions(
-                    column_types={column_name(i): pa.string() for i in range(limits.max_columns + 1)},
-                    null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True))
-        except pa.ArrowInvalid as error:
-            self.close()
-            raise self._unreadable(error, row=1)
+                parse_options=self._parse_options(self._handle),
+                convert_options=self._convert_options())
+            if len(self._reader.schema) > limits.max_columns:
+                raise _too_wide(len(self._reader.schema), limits)
+            first = self._read()
+        except BaseException:
+            stream.close()
+            raise
+        if first is not None and first.num_rows:
+            self.header = _header_cells(first)
+            self._first = _clean_records(first.slice(1))
+
+    def _handle(self, row: Any) -> str:
+        self._invalid((row.number if row.number is not None else -1, row.text or "",
+                       row.actual_columns))
+        return "skip"
+
+    def _read(self) -> Optional[pa.RecordBatch]:
+        try:
+            return self._reader.read_next_batch()
+        except StopIteration:
+            return None
+
+    def next(self) -> Optional[pa.RecordBatch]:
+        if self._first is not None:
+            first, self._first = self._first, None
+            return first
+        records = self._read()
+        return None if records is None else _clean_records(records)
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+_PARSERS = max(2, min(4, os.cpu_count() or 2))
+"""Threads that parse blocks of UTF-8 text at once."""
+
+
+def _record_boundary(data: bytes | bytearray, size: int) -> Optional[int]:
+    """Where the last whole record of ``data[:size]`` ends (just after a
+    line break followed by an even number of quote characters before it,
+    counted from the start of ``data``, which starts a record), or ``None``."""
+    quotes = data.count(b'"', 0, size)
+    end = size
+    while True:
+        line_break = data.rfind(b"\n", 0, end)
+        if line_break < 0:
+            return None
+        quotes -= data.count(b'"', line_break + 1, end)
+        if quotes % 2 == 0:
+            return line_break + 1
+        end = line_break
+
+
+def _holds_quote(column: pa.Array) -> bool:
+    """Whether a cell of a string column holds a quote character (one look
+    at the bytes of all its cells at once)."""
+    values = column.buffers()[2]
+    return values is not None and values.to_pybytes().find(b'"') >= 0
+
+
+@dataclass
+class _Block:
+    """One block of records, parsed (and cleaned) in a parser thread."""
+
+    header: Optional[list[str]]
+    """The first record as the file holds it, in the file's first block."""
+    records: pa.RecordBatch
+    """The other records, cleaned."""
+    parsed: int
+    """Records parsed, the header and the records left out included."""
+    invalid: list[_InvalidRow]
+    quotes_in_cells: bool
+
+
+class _BlockRecords(_Records):
+    """UTF-8 text cut into blocks of whole records and parsed by pyarrow in
+    a few threads at once (each block's parse releases the GIL).
+
+    A block ends at a line break after which the file has held an even
+    number of quote characters: there, no quoted cell is open, provided
+    every quote so far opened or closed a cell or was doubled inside one.
+    A quote inside an unquoted cell (``12"``) breaks that rule; it shows as
+    a quote in the cell's value, as does a doubled quote (which keeps the
+    rule). A file whose cells hold quotes is therefore read again in
+    order (:class:`RestartInOrder`), as is one whose lines, or a record,
+    are longer than ``Limits.max_line_bytes`` (the streaming reader reports
+    that one) or that pyarrow cannot parse. The blocks' record numbers are
+    made the file's by counting the records of the blocks before."""
+
+    def __init__(self, path: str, limits: Limits, delimiter: str,
+                 invalid: Callable[[_InvalidRow], None]) -> None:
+        super().__init__(limits, delimiter, invalid)
+        self._file = open(path, "rb")
+        self._pool = ThreadPoolExecutor(max_workers=_PARSERS, thread_name_prefix="quality-parse")
+        self._pending: "collections.deque[Future[_Block]]" = collections.deque()
+        self._carry = b""
+        self._end = False
+        self._records_before = 0
+        self._names: Optional[list[str]] = None
+        self._first: Optional[pa.RecordBatch] = None
+        try:
+            first = self._submit_next()
+            if first is not None:
+                self._first = self._take(first)
+                if self.header is not None:
+                    if len(self.header) > limits.max_columns:
+                        raise _too_wide(len(self.header), limits)
+                    self._names = [column_name(i) for i in range(len(self.header))]
         except BaseException:
             self.close()
             raise
-        if len(self._reader.schema) > limits.max_columns:
+
+    def _cut(self) -> Optional[tuple[bytes | bytearray, int]]:
+        """The next block of whole records: the first ``size`` bytes of a
+        buffer of its own (``(buffer, size)``; ``None`` at the end of the
+        file), read behind what was left of the last one."""
+        while not self._end:
+            carried = len(self._carry)
+            buffer = bytearray(carried + self._limits.block_bytes)
+            buffer[:carried] = self._carry
+            read = self._file.readinto(memoryview(buffer)[carried:])
+            if not read:
+                self._end = True
+                break
+            size = carried + read
+            end = _record_boundary(buffer, size)
+            if end is None:
+                if size > self._limits.max_line_bytes:
+                    raise RestartInOrder()
+                self._carry = bytes(buffer[:size])
+                continue
+            self._carry = bytes(buffer[end:size])
+            return buffer, end
+        block, self._carry = self._carry, b""
+        return (block, len(block)) if block else None
+
+    def _submit_next(self) -> "Optional[Future[_Block]]":
+        block = self._cut()
+        if block is None:
+            return None
+        return self._pool.submit(self._parse, *block, self._names)
+
+    def _parse(self, data: bytes | bytearray, size: int, names: Optional[list[str]]) -> _Block:
+        invalid: list[_InvalidRow] = []
+
+        def handle(row: Any) -> str:
+            invalid.append((row.number, row.text or "", row.actual_columns))
+            return "skip"
+
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(memoryview(data)[:size])),
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=size + 1,
+                                           column_names=names or (),
+                                           autogenerate_column_names=names is None),
+            parse_options=self._parse_options(handle),
+            convert_options=self._convert_options())
+        records = table.combine_chunks().to_batches()
+        batch = records[0] if records else pa.RecordBatch.from_pylist([], schema=table.schema)
+        quotes = data.find(b'"', 0, size) >= 0 and any(_holds_quote(column) for column in batch.columns)
+        header = None
+        if names is None and batch.num_rows:
+            header, batch = _header_cells(batch), batch.slice(1)
+        return _Block(header, _clean_records(batch), table.num_rows, invalid, quotes)
+
+    def _take(self, future: "Future[_Block]") -> pa.RecordBatch:
+        block = future.result()
+        if block.quotes_in_cells:
+            raise RestartInOrder()
+        if block.header is not None:
+            self.header = block.header
+        for number, text, cells in block.invalid:
+            self._invalid((self._records_before + number, text, cells))
+        self._records_before += block.parsed + len(block.invalid)
+        return block.records
+
+    def next(self) -> Optional[pa.RecordBatch]:
+        if self._first is not None:
+            first, self._first = self._first, None
+            return first
+        while len(self._pending) < _PARSERS + 1:
+            future = self._submit_next()
+            if future is None:
+                break
+            self._pending.append(future)
+        if not self._pending:
+            return None
+        return self._take(self._pending.popleft())
+
+    def close(self) -> None:
+        for future in self._pending:
+            future.cancel()
+        self._pool.shutdown(wait=True)
+        self._file.close()
+
+
+class DelimitedTable(Table):
+    """CSV, TSV, semicolon- or pipe-separated text, every column as text,
+    empty cells as ``None``, blank lines kept as empty rows, quoted cells
+    may hold line breaks. UTF-8 is parsed in blocks on several threads
+    (:class:`_BlockRecords`), other text (and UTF-8 that must be read in
+    order) by pyarrow's streaming reader (:class:`_StreamedRecords`). The
+    header is read as the first record. A record with more or fewer cells
+    than the header is reported and left out; its row number is its record
+    number. The batches' cells are cleaned (:func:`clean`)."""
+
+    def __init__(self, path: str, source: Source, limits: Limits, transcode: bool,
+                 in_order: bool = False) -> None:
+        self.source = source
+        self.notes = ReaderNotes()
+        self.header_row = 1
+        self._limits = limits
+        self._transcoded = transcode or source.encoding != "utf-8"
+        self._in_order = in_order or self._transcoded
+        self._skipped: list[int] = []
+        self._records: Optional[_Records] = None
+        try:
+            self._records = self._open(path)
+        except BaseException:
             self.close()
-            raise _too_wide(len(self._reader.schema), limits)
-        self._first = self._next_arrow_batch(row=1)
-        if self._first is None or self._first.num_rows == 0:
+            raise
+        if self._records.header is None:
             self.close()
             raise UnreadableFile("file.empty", Message(N_("The file is empty.")))
-        self.header = ["" if cell is None else cell for cell in
-                       (column[0].as_py() for column in self._first.columns)]
+        self.header = self._records.header
 
-    def _invalid_row(self, row: Any) -> str:
-        line = row.number if row.number is not None and row.number >= 0 else None
+    def _open(self, path: str) -> _Records:
+        delimiter = self.source.delimiter or ","
+        try:
+            if not self._in_order:
+                return _BlockRecords(path, self._limits, delimiter, self._invalid_row)
+            stream: Any = open(path, "rb")
+            if self._transcoded:
+                stream = io.BufferedReader(
+                    TranscodingReader(stream, self.source.encoding or "utf-8", self.notes.undecodable),
+                    TranscodingReader.CHUNK)
+            return _StreamedRecords(stream, self._limits, delimiter, self._invalid_row)
+        except pa.ArrowInvalid as error:
+            raise self._unreadable(error, row=1)
+
+    def _invalid_row(self, row: _InvalidRow) -> None:
+        number, text, cells = row
+        line = number if number >= 0 else None
         if line is None:  # not known (not expected with one thread): after the last one
             line = (self._skipped[-1] + 1) if self._skipped else 0
         self._skipped.append(line)
-        text = row.text or ""
         if not text.strip(" \t\r\n" + (self.source.delimiter or ",")):
             self.notes.blank_lines.add(line)
         else:
-            self.notes.ragged.add(line, str(row.actual_columns))
-        return "skip"
+            self.notes.ragged.add(line, str(cells))
 
     def _unreadable(self, error: Exception, row: int) -> Exception:
         text = str(error)
+        if "invalid UTF8" in text and not self._transcoded:
+            return RestartWithTranscoding()
+        if not self._in_order:  # the streaming reader tells what and where
+            return RestartInOrder()
         if "straddling" in text or "cannot infer number of columns" in text:  # a row longer than a block
             return UnreadableFile("file.line_too_long", Message(N_(
                 "A line longer than {limit} MB was found at or after row {row}: the file is not "
                 "a table that can be read."),
                 row=row, limit=f"{self._limits.max_line_bytes / MIB:g}"))
-        if "invalid UTF8" in text and not self._transcoded:
-            return RestartWithTranscoding()
         return UnreadableFile("file.corrupt", Message(
             N_("The file cannot be read after row {row}: {reason}"), row=row, reason=text))
 
     def _next_arrow_batch(self, row: int) -> Optional[pa.RecordBatch]:
+        assert self._records is not None
         try:
-            return self._reader.read_next_batch()
-        except StopIteration:
-            return None
+            return self._records.next()
         except pa.ArrowInvalid as error:
             raise self._unreadable(error, row) from None
 
@@ -567,11 +845,8 @@ class DelimitedTable(Table):
         skipped_seen = 0
         carried: list[int] = []
         batch_rows = min(self._limits.first_batch_rows, self._limits.batch_rows)
-        assert self._first is not None  # a file without a first record was refused on opening
-        first: Optional[pa.RecordBatch] = self._first.slice(1)
         while True:
-            arrow_batch = first if first is not None else self._next_arrow_batch(next_record_row)
-            first = None
+            arrow_batch = self._next_arrow_batch(next_record_row)
             if arrow_batch is None:
                 break
             new_skips = sorted(carried + self._skipped[skipped_seen:])
@@ -590,7 +865,8 @@ class DelimitedTable(Table):
             yield _arrow_batch(pending, names, segments)
 
     def close(self) -> None:
-        self._stream.close()
+        if self._records is not None:
+            self._records.close()
 
 
 def _too_wide(columns: int, limits: Limits) -> UnreadableFile:
@@ -670,10 +946,10 @@ def _python_batches(rows: Iterator[tuple[int, list[Optional[str]]]], width: int,
             column.append(cell)
         count += 1
         if count >= batch_rows:
-            yield Batch(pl.DataFrame(dict(zip(names, columns)), schema=schema), tuple(segments))
+            yield Batch(clean(pl.DataFrame(dict(zip(names, columns)), schema=schema)), tuple(segments))
             columns, segments, count = [[] for _ in range(width)], [], 0
     if count:
-        yield Batch(pl.DataFrame(dict(zip(names, columns)), schema=schema), tuple(segments))
+        yield Batch(clean(pl.DataFrame(dict(zip(names, columns)), schema=schema)), tuple(segments))
 
 
 def cell_text(value: Any) -> Optional[str]:
@@ -955,10 +1231,13 @@ class JsonTable(Table):
 
 # -- opening ----------------------------------------------------------------------------------
 
-def open_table(path: str, limits: Limits = Limits(), *, transcode: bool = False) -> Table:
+def open_table(path: str, limits: Limits = Limits(), *, transcode: bool = False,
+               in_order: bool = False) -> Table:
     """The file at ``path`` opened as a :class:`Table` (close it, or use it
     in a ``with``). ``transcode``: read UTF-8 text through
-    :class:`TranscodingReader` (after :class:`RestartWithTranscoding`).
+    :class:`TranscodingReader` (after :class:`RestartWithTranscoding`);
+    ``in_order``: read UTF-8 text on one thread (after
+    :class:`RestartInOrder`).
     Raises :class:`UnreadableFile`."""
     source = sniff(path, limits)
     if source.format == XLSX:
@@ -967,5 +1246,5 @@ def open_table(path: str, limits: Limits = Limits(), *, transcode: bool = False)
         return open_xls(path, limits)
     if source.format == JSON:
         return JsonTable(path, source, limits)
-    return DelimitedTable(path, source, limits, transcode)
+    return DelimitedTable(path, source, limits, transcode, in_order)
 

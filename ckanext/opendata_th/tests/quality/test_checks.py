@@ -88,7 +88,7 @@ def test_cells_that_differ_only_by_surrounding_spaces_are_the_same_row(tmp_path)
 
 def test_duplicates_are_found_across_batches(tmp_path):
     rows = "".join(f"{i},ค่า {i}\n" for i in range(3000)) + "17,ค่า 17\n"
-    report = check(tmp_path, "n,name\n" + rows, limits=Limits(batch_rows=500, max_line_bytes=4096))
+    report = check(tmp_path, "n,name\n" + rows, limits=Limits(batch_rows=500, max_line_bytes=4096, block_bytes=4096))
     assert rows_of(finding(report, "rows.duplicate")) == [3002]
     assert report.rows == 3001
 
@@ -311,7 +311,7 @@ def test_no_finding_quotes_a_value_of_a_column_with_personal_data(tmp_path):
 def test_the_time_limit_stops_the_check_and_says_where(tmp_path):
     rows = "".join(f"{i},x\n" for i in range(3000))
     report = check(tmp_path, "a,b\n" + rows, limits=Limits(max_seconds=0, batch_rows=1000,
-                                                            max_line_bytes=4096))
+                                                            max_line_bytes=4096, block_bytes=4096))
     assert not report.complete
     stopped = finding(report, "check.time_limit")
     assert stopped.severity == WARNING

@@ -173,6 +173,7 @@ def test_a_quote_never_closed_does_not_hang(tmp_path):
 def test_the_time_limit_is_honoured(tmp_path):
     rows = b"".join(b"%d,x\n" % i for i in range(200_000))
     report = checked(write(tmp_path, "big.csv", b"a,b\n" + rows),
-                     limits=Limits(max_seconds=0.0, batch_rows=10_000, max_line_bytes=1 << 16))
+                     limits=Limits(max_seconds=0.0, batch_rows=10_000, max_line_bytes=1 << 16,
+                                   block_bytes=1 << 16))
     assert not report.complete and report.rows < 200_000
     assert "check.time_limit" in {f.code for f in report.findings}

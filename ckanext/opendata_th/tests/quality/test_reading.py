@@ -12,8 +12,11 @@ import polars as pl
 import pytest
 import xlwt
 
+from ckanext.opendata_th.quality import check_file
 from ckanext.opendata_th.quality.reading import (
+    _record_boundary,
     Limits,
+    RestartInOrder,
     RestartWithTranscoding,
     UnreadableFile,
     cell_text,
@@ -25,9 +28,9 @@ from ckanext.opendata_th.quality.reading import (
 THAI_TABLE = "จังหวัด,ปี,จำนวน\nเชียงใหม่,2567,10\nน่าน,2568,12\n"
 
 
-def read_all(path: Path, limits: Limits = Limits(), transcode: bool = False):
+def read_all(path: Path, limits: Limits = Limits(), transcode: bool = False, in_order: bool = False):
     """(table, [(row number, cells)]) of every row read, cleaned."""
-    with open_table(str(path), limits, transcode=transcode) as table:
+    with open_table(str(path), limits, transcode=transcode, in_order=in_order) as table:
         rows = []
         for batch in table.batches():
             numbers = batch.row_numbers(range(batch.frame.height))
@@ -87,12 +90,18 @@ def test_one_column_text_has_a_comma_delimiter():
     assert sniff_delimiter("name\nก\nข\n") == ","
 
 
-def test_cells_are_read_as_written_and_cleaned_by_clean(tmp_path):
-    path = write(tmp_path, "a.csv", "a,b\n  x ,   \n\u00a0y\t,\"\"\n".encode())
-    with open_table(str(path)) as table:
+@pytest.mark.parametrize("in_order", [False, True])
+def test_cells_are_stripped_and_blank_ones_are_none_but_the_header_is_kept_as_written(tmp_path, in_order):
+    path = write(tmp_path, "a.csv", " a ,b\u3000\n  x ,   \n\u00a0y\t,\"\"\n,\u2003\n".encode())
+    with open_table(str(path), in_order=in_order) as table:
         frame = next(iter(table.batches())).frame
-    assert frame.rows() == [("  x ", "   "), ("\u00a0y\t", None)]
-    assert clean(frame).rows() == [("x", None), ("y", None)]
+    assert table.header == [" a ", "b\u3000"]
+    assert frame.rows() == [("x", None), ("y", None), (None, None)]
+
+
+def test_clean_strips_unicode_white_space_and_makes_blank_cells_none():
+    frame = pl.DataFrame({"a": ["  x ", "\u00a0y\t", "\u3000"], "b": ["   ", None, "z"]})
+    assert clean(frame).rows() == [("x", None), ("y", None), (None, "z")]
 
 
 def test_rows_left_out_keep_the_row_numbers_of_the_others_across_blocks(tmp_path):
@@ -105,7 +114,7 @@ def test_rows_left_out_keep_the_row_numbers_of_the_others_across_blocks(tmp_path
         else:
             lines.append(f"{row},แถว {row},{row * 2}")
     path = write(tmp_path, "a.csv", ("\n".join(lines) + "\n").encode())
-    table, rows = read_all(path, Limits(max_line_bytes=512, batch_rows=50))
+    table, rows = read_all(path, Limits(max_line_bytes=512, block_bytes=512, batch_rows=50))
     assert all(number == int(cells[0]) for number, cells in rows)
     assert table.notes.ragged.count == len([r for r in range(2, 402) if r % 37 == 0 or r % 53 == 0])
     assert table.notes.ragged.rows == [37, 53, 74, 106, 111]
@@ -118,10 +127,76 @@ def test_a_blank_line_is_an_empty_row_and_a_quoted_line_break_stays_in_its_cell(
     assert rows == [(2, ("1", "two\nlines")), (3, (None, None)), (4, ("3", "4"))]
 
 
+@pytest.mark.parametrize("data, end", [
+    (b"a,b\n1,2\n3,4", 8),                      # the last line may go on in the next block
+    (b"a,b\n1,\"x\ny\"\n", 12),                # a line break inside quotes is no boundary...
+    (b"a,b\n1,\"x\ny", 4),                       # ...while the quote is open
+    (b'a,b\n1,"say ""hi""\n', 4),               # a doubled quote inside an open cell
+    (b'a,b\n1,"say ""hi"""\n', 19),
+    (b"no line break", None),
+    (b'"open\n', None),
+])
+def test_a_block_ends_after_the_last_line_break_outside_quotes(data, end):
+    assert _record_boundary(data, len(data)) == end
+
+
+def _mixed_records(rows: int) -> str:
+    """Records with quoted line breaks and commas, ragged ones and blank lines."""
+    lines = ["n,name,note"]
+    for number in range(1, rows + 1):
+        if number % 41 == 0:
+            lines.append(f"{number},ragged")
+        elif number % 67 == 0:
+            lines.append("")
+        elif number % 13 == 0:
+            lines.append(f'{number},"แถว {number}\nสองบรรทัด","1,234"')
+        else:
+            lines.append(f"{number},แถว {number},")
+    return "\n".join(lines) + "\n"
+
+
+def test_blocks_parsed_in_parallel_read_as_the_file_read_in_order(tmp_path):
+    path = write(tmp_path, "a.csv", _mixed_records(3000).encode())
+    limits = Limits(block_bytes=2048, max_line_bytes=4096, batch_rows=700)
+    parallel, parallel_rows = read_all(path, limits)  # no quote inside a cell: no restart
+    in_order, in_order_rows = read_all(path, limits, in_order=True)
+    assert parallel_rows == in_order_rows
+    assert len(parallel_rows) == 3000 - 3000 // 41
+    assert parallel.notes.ragged.rows == in_order.notes.ragged.rows == [42, 83, 124, 165, 206]
+    assert parallel.notes.ragged.count == in_order.notes.ragged.count == 3000 // 41
+    assert (2, ("1", "แถว 1", None)) in parallel_rows
+    assert (14, ("13", "แถว 13\nสองบรรทัด", "1,234")) in parallel_rows
+
+
+@pytest.mark.parametrize("cell", ['12" screen', 'say ""hi""'])
+def test_a_quote_inside_a_cell_makes_the_blocks_be_read_again_in_order(tmp_path, cell):
+    # a quote inside an unquoted cell (12") would make every later block be cut in the wrong place
+    text = "n,text\n" + "".join(f"{i},x\n" for i in range(500))
+    text += f'500,{cell if cell.startswith("12") else chr(34) + cell + chr(34)}\n'
+    text += "".join(f'{i},"line\nbreak, and comma"\n' for i in range(501, 1500))
+    path = write(tmp_path, "a.csv", text.encode())
+    limits = Limits(block_bytes=1024, max_line_bytes=4096)
+    with pytest.raises(RestartInOrder):
+        read_all(path, limits)
+    _, rows = read_all(path, limits, in_order=True)
+    assert len(rows) == 1500 and rows[-1] == (1501, ("1499", "line\nbreak, and comma"))
+    report = check_file(str(path), limits=limits)
+    assert report.rows == 1500
+    assert "rows.ragged" not in {finding.code for finding in report.findings}
+
+
+def test_a_quoted_cell_longer_than_a_line_may_be_is_reported_by_the_reader_in_order(tmp_path):
+    text = 'a,b\n1,"' + "ยาว\n" * 3000 + '"\n2,x\n'
+    report = check_file(str(write(tmp_path, "a.csv", text.encode())),
+                        limits=Limits(block_bytes=1024, max_line_bytes=8192))
+    assert not report.readable
+    assert report.findings[0].code == "file.line_too_long"
+
+
 def test_batches_hold_at_most_about_batch_rows(tmp_path):
     text = "a,b\n" + "".join(f"{i},x\n" for i in range(5000))
     with open_table(str(write(tmp_path, "a.csv", text.encode())), Limits(batch_rows=1000,
-                                                                        max_line_bytes=4096)) as table:
+                                                                        max_line_bytes=4096, block_bytes=4096)) as table:
         heights = [batch.frame.height for batch in table.batches()]
     assert sum(heights) == 5000 and len(heights) >= 5
     assert max(heights) < 1000 + 4096 // len("0,x\n")  # a block's rows past the limit at most
