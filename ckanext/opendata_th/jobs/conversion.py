@@ -136,17 +136,17 @@ def convert(conversion_id: str) -> Optional[Conversion]:
             path, file_name = quality_jobs.local_copy(resource, scratch)
         except quality_jobs.FetchFailed as failure:
             return _failed(row, failure.message)
-        return _run(row, path, resource.get("name") or file_name, folder)
+        return _run(row, path, resource.get("name") or file_name, file_name, folder)
 
 
-def _run(row: Conversion, path: str, source_name: str, folder: Path) -> Conversion:
+def _run(row: Conversion, path: str, source_name: str, file_name: str, folder: Path) -> Conversion:
     from ckanext.opendata_th.quality.convert import CONVERTERS, ConversionError, ConvertLimits
 
     kind = kind_of(path)
     if kind is None:
         return _failed(row, not_convertible())
     try:
-        result = CONVERTERS[kind](path, folder, name=source_name,
+        result = CONVERTERS[kind](path, folder, name=source_name, file_name=file_name,
                                   limits=ConvertLimits(max_seconds=quality_jobs.time_limit()))
     except ConversionError as error:
         shutil.rmtree(folder, ignore_errors=True)

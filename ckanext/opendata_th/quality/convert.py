@@ -166,6 +166,15 @@ def _source_name(name: Optional[str], path: Path) -> str:
     return " ".join(text.split()) or path.name
 
 
+def _file_stem(source: str, file_name: Optional[str]) -> str:
+    """The slug file names start with: the source's name's, or, when that
+    has nothing Latin (a Thai resource name), the original file's name's."""
+    slug = file_slug(source)
+    if slug == "data" and file_name:
+        slug = file_slug(_KNOWN_EXTENSIONS.sub("", Path(file_name).name))
+    return slug
+
+
 def file_slug(name: str) -> str:
     """An ASCII slug of ``name`` for file names: Latin letters and digits
     (Thai digits read as digits), hyphen-separated, at most 60 characters;
@@ -645,11 +654,14 @@ def _open_pdf(path: Path) -> Any:
 
 
 def pdf_tables_to_csv(pdf_path: PathLike, out_dir: PathLike, *, name: Optional[str] = None,
+                      file_name: Optional[str] = None,
                       limits: ConvertLimits = ConvertLimits()) -> Conversion:
     """Write the tables of the PDF at ``pdf_path`` as CSV files in
     ``out_dir``, one per table shape (see :class:`_TableJoiner`), named
     ``<slug>-table-<n>.csv``. ``name`` is the source's name for titles and
-    file names (a resource's name; the file's own name by default).
+    file names (a resource's name; the file's own name by default);
+    ``file_name``, the name the file was published under, names the files
+    when ``name`` has no Latin letters or digits (a Thai name).
 
     Tables are found from their rules (pdfplumber's "lines" strategy):
     tables drawn without lines are not seen, and their pages are reported
@@ -677,7 +689,7 @@ def pdf_tables_to_csv(pdf_path: PathLike, out_dir: PathLike, *, name: Optional[s
                 N_("The PDF has {pages} pages; at most {limit} can be converted."),
                 pages=page_count, limit=limits.max_pages))
         with _Outputs(out_dir, limits, deadline) as outputs:
-            joiner = _TableJoiner(outputs, source, file_slug(source))
+            joiner = _TableJoiner(outputs, source, _file_stem(source, file_name))
             no_table: list[int] = []
             pictures: list[int] = []
             unreadable: list[int] = []
@@ -1081,11 +1093,13 @@ def _workbook_kind(path: Path) -> str:
 
 
 def xlsx_to_csv(xlsx_path: PathLike, out_dir: PathLike, *, name: Optional[str] = None,
+                file_name: Optional[str] = None,
                 limits: ConvertLimits = ConvertLimits()) -> Conversion:
     """Write every non-empty worksheet of the workbook at ``xlsx_path`` (an
     XLSX, or an XLS: the content decides, not the name) as its own CSV in
     ``out_dir``, named ``<slug>-sheet-<position>.csv`` (its position among
     the workbook's sheets, from 1), titled with the sheet's own name.
+    ``name`` and ``file_name`` as for :func:`pdf_tables_to_csv`.
     Cells are written by :func:`workbook_cell_text`; formulas as the value
     the workbook last computed.
 
@@ -1097,7 +1111,7 @@ def xlsx_to_csv(xlsx_path: PathLike, out_dir: PathLike, *, name: Optional[str] =
     _check_input_size(path, limits)
     kind = _workbook_kind(path)
     deadline = _Deadline(limits.max_seconds)
-    slug = file_slug(source)
+    slug = _file_stem(source, file_name)
     sheets = _xlsx_sheets(path, limits) if kind == "xlsx" else _xls_sheets(path)
     problems: list[Message] = []
     with _Outputs(out_dir, limits, deadline) as outputs:

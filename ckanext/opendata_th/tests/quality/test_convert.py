@@ -782,6 +782,14 @@ def test_a_conversion_never_overwrites_a_file(tmp_path, workbook):
     assert (first.name, second.name) == ("workbook-sheet-1.csv", "workbook-sheet-1-2.csv")
 
 
+def test_a_thai_name_leaves_the_file_names_to_the_published_files_name(tmp_path, workbook):
+    result = xlsx_to_csv(workbook, tmp_path, name="ข้อมูลงบประมาณ", file_name="budget_report.xlsx")
+    assert [f.file_name for f in result.files] == ["budget-report-sheet-1.csv", "budget-report-sheet-4.csv"]
+    assert result.files[0].title.params["name"] == "ข้อมูลงบประมาณ"
+    named = xlsx_to_csv(workbook, tmp_path / "named", name="Budget 2567", file_name="x.xlsx")
+    assert named.files[0].file_name == "budget-2567-sheet-1.csv"
+
+
 def test_the_conversion_is_json_for_the_job(tmp_path, workbook):
     result = xlsx_to_csv(workbook, tmp_path, name="งบประมาณ 2567")
     data = json.loads(json.dumps(result.as_dict(), ensure_ascii=False))
