@@ -149,10 +149,10 @@ class RestartWithTranscoding(Exception):
 
 
 class RestartInOrder(Exception):
-    """Text read in parallel blocks (:class:`_BlockRecords`) holds a quote
-    inside a cell, so the blocks may have been cut inside a quoted cell:
-    the check starts again, reading the file in order. Internal to the
-    quality package."""
+    """Text read in parallel blocks (:class:`_BlockRecords`) cannot be read
+    that way (a record longer than a block, a parse error, a quote inside a
+    cell of the first block): the check starts again, reading the file in
+    order, which reports what and where. Internal to the quality package."""
 
 
 @dataclass(frozen=True)
@@ -551,19 +551,24 @@ class _Records(abc.ABC):
 
 class _StreamedRecords(_Records):
     """pyarrow's streaming CSV reader on one thread, block after block:
-    for text that is transcoded (:class:`TranscodingReader`) and for text
-    whose cells hold quotes (see :class:`RestartInOrder`)."""
+    for text that is transcoded (:class:`TranscodingReader`), and for UTF-8
+    from where a cell holds a quote (see :class:`_BlockRecords`). Given the
+    column ``names``, the stream starts after the header, its records
+    numbered after ``records_before``."""
 
     def __init__(self, stream: BinaryIO, limits: Limits, delimiter: str,
-                 invalid: Callable[[_InvalidRow], None]) -> None:
+                 invalid: Callable[[_InvalidRow], None], names: Optional[list[str]] = None,
+                 records_before: int = 0) -> None:
         super().__init__(limits, delimiter, invalid)
         self._stream = stream
+        self._records_before = records_before
         self._first: Optional[pa.RecordBatch] = None
         try:
             self._reader = pacsv.open_csv(
                 stream,
                 read_options=pacsv.ReadOptions(use_threads=False, block_size=limits.max_line_bytes,
-                                               autogenerate_column_names=True),
+                                               column_names=names or (),
+                                               autogenerate_column_names=names is None),
                 parse_options=self._parse_options(self._handle),
                 convert_options=self._convert_options())
             if len(self._reader.schema) > limits.max_columns:
@@ -572,12 +577,15 @@ class _StreamedRecords(_Records):
         except BaseException:
             stream.close()
             raise
-        if first is not None and first.num_rows:
+        if first is not None and names is not None:
+            self._first = _clean_records(first)
+        elif first is not None and first.num_rows:
             self.header = _header_cells(first)
             self._first = _clean_records(first.slice(1))
 
     def _handle(self, row: Any) -> str:
-        self._invalid((row.number if row.number is not None else -1, row.text or "",
+        number = row.number if row.number is not None and row.number >= 0 else None
+        self._invalid((-1 if number is None else self._records_before + number, row.text or "",
                        row.actual_columns))
         return "skip"
 
@@ -629,6 +637,8 @@ def _holds_quote(column: pa.Array) -> bool:
 class _Block:
     """One block of records, parsed (and cleaned) in a parser thread."""
 
+    start: int
+    """Where the block starts in the file."""
     header: Optional[list[str]]
     """The first record as the file holds it, in the file's first block."""
     records: pa.RecordBatch
@@ -648,16 +658,22 @@ class _BlockRecords(_Records):
     every quote so far opened or closed a cell or was doubled inside one.
     A quote inside an unquoted cell (``12"``) breaks that rule; it shows as
     a quote in the cell's value, as does a doubled quote (which keeps the
-    rule). A file whose cells hold quotes is therefore read again in
-    order (:class:`RestartInOrder`), as is one whose lines, or a record,
-    are longer than ``Limits.max_line_bytes`` (the streaming reader reports
-    that one) or that pyarrow cannot parse. The blocks' record numbers are
-    made the file's by counting the records of the blocks before."""
+    rule). So from the first block whose cells hold a quote (its start is
+    right: no quote before it stood inside a cell), the rest of the file is
+    read in order by :class:`_StreamedRecords`. A file whose lines, or a
+    record, are longer than ``Limits.max_line_bytes``, or that pyarrow
+    cannot parse, is read again from its start in order
+    (:class:`RestartInOrder`: the streaming reader reports what and where).
+    The blocks' record numbers are made the file's by counting the records
+    of the blocks before."""
 
     def __init__(self, path: str, limits: Limits, delimiter: str,
                  invalid: Callable[[_InvalidRow], None]) -> None:
         super().__init__(limits, delimiter, invalid)
+        self._path = path
         self._file = open(path, "rb")
+        self._in_order: Optional[_StreamedRecords] = None
+        self._next_start = 0
         self._pool = ThreadPoolExecutor(max_workers=_PARSERS, thread_name_prefix="quality-parse")
         self._pending: "collections.deque[Future[_Block]]" = collections.deque()
         self._carry = b""
@@ -697,17 +713,21 @@ class _BlockRecords(_Records):
                 self._carry = bytes(buffer[:size])
                 continue
             self._carry = bytes(buffer[end:size])
+            self._next_start += end
             return buffer, end
         block, self._carry = self._carry, b""
+        self._next_start += len(block)
         return (block, len(block)) if block else None
 
     def _submit_next(self) -> "Optional[Future[_Block]]":
+        start = self._next_start
         block = self._cut()
         if block is None:
             return None
-        return self._pool.submit(self._parse, *block, self._names)
+        return self._pool.submit(self._parse, start, *block, self._names)
 
-    def _parse(self, data: bytes | bytearray, size: int, names: Optional[list[str]]) -> _Block:
+    def _parse(self, start: int, data: bytes | bytearray, size: int,
+               names: Optional[list[str]]) -> _Block:
         invalid: list[_InvalidRow] = []
 
         def handle(row: Any) -> str:
@@ -727,12 +747,14 @@ class _BlockRecords(_Records):
         header = None
         if names is None and batch.num_rows:
             header, batch = _header_cells(batch), batch.slice(1)
-        return _Block(header, _clean_records(batch), table.num_rows, invalid, quotes)
+        return _Block(start, header, _clean_records(batch), table.num_rows, invalid, quotes)
 
-    def _take(self, future: "Future[_Block]") -> pa.RecordBatch:
+    def _take(self, future: "Future[_Block]") -> Optional[pa.RecordBatch]:
         block = future.result()
         if block.quotes_in_cells:
-            raise RestartInOrder()
+            if block.header is not None:  # the header's cells hold quotes
+                raise RestartInOrder()
+            return self._read_the_rest_in_order(block.start)
         if block.header is not None:
             self.header = block.header
         for number, text, cells in block.invalid:
@@ -740,10 +762,25 @@ class _BlockRecords(_Records):
         self._records_before += block.parsed + len(block.invalid)
         return block.records
 
+    def _read_the_rest_in_order(self, start: int) -> Optional[pa.RecordBatch]:
+        """Leave the blocks from ``start`` on and read the rest of the file
+        with the streaming reader."""
+        for future in self._pending:
+            future.cancel()
+        self._pending.clear()
+        self._end = True
+        stream = open(self._path, "rb")
+        stream.seek(start)
+        self._in_order = _StreamedRecords(stream, self._limits, self._delimiter, self._invalid,
+                                          names=self._names, records_before=self._records_before)
+        return self._in_order.next()
+
     def next(self) -> Optional[pa.RecordBatch]:
         if self._first is not None:
             first, self._first = self._first, None
             return first
+        if self._in_order is not None:
+            return self._in_order.next()
         while len(self._pending) < _PARSERS + 1:
             future = self._submit_next()
             if future is None:
@@ -758,6 +795,8 @@ class _BlockRecords(_Records):
             future.cancel()
         self._pool.shutdown(wait=True)
         self._file.close()
+        if self._in_order is not None:
+            self._in_order.close()
 
 
 class DelimitedTable(Table):

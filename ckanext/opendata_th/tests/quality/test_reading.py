@@ -168,21 +168,30 @@ def test_blocks_parsed_in_parallel_read_as_the_file_read_in_order(tmp_path):
     assert (14, ("13", "แถว 13\nสองบรรทัด", "1,234")) in parallel_rows
 
 
-@pytest.mark.parametrize("cell", ['12" screen', 'say ""hi""'])
-def test_a_quote_inside_a_cell_makes_the_blocks_be_read_again_in_order(tmp_path, cell):
+@pytest.mark.parametrize("cell, value", [('12" screen', '12" screen'), ('"say ""hi"""', 'say "hi"')])
+def test_from_a_cell_holding_a_quote_on_the_rest_is_read_in_order(tmp_path, cell, value):
     # a quote inside an unquoted cell (12") would make every later block be cut in the wrong place
     text = "n,text\n" + "".join(f"{i},x\n" for i in range(500))
-    text += f'500,{cell if cell.startswith("12") else chr(34) + cell + chr(34)}\n'
-    text += "".join(f'{i},"line\nbreak, and comma"\n' for i in range(501, 1500))
+    text += f"500,{cell}\n" + "".join(f'{i},"line\nbreak, and comma"\n' for i in range(501, 1500))
     path = write(tmp_path, "a.csv", text.encode())
-    limits = Limits(block_bytes=1024, max_line_bytes=4096)
-    with pytest.raises(RestartInOrder):
-        read_all(path, limits)
-    _, rows = read_all(path, limits, in_order=True)
+    limits = Limits(block_bytes=1024, max_line_bytes=4096, batch_rows=300)
+    _, rows = read_all(path, limits)
+    _, in_order = read_all(path, limits, in_order=True)
+    assert rows == in_order
     assert len(rows) == 1500 and rows[-1] == (1501, ("1499", "line\nbreak, and comma"))
+    assert rows[500] == (502, ("500", value))
     report = check_file(str(path), limits=limits)
     assert report.rows == 1500
     assert "rows.ragged" not in {finding.code for finding in report.findings}
+
+
+def test_a_quote_in_the_first_block_reads_the_file_in_order(tmp_path):
+    path = write(tmp_path, "a.csv", b'a,b\n1,"x ""y"""\n2,z\n')
+    with pytest.raises(RestartInOrder):
+        read_all(path)
+    _, rows = read_all(path, in_order=True)
+    assert rows == [(2, ("1", 'x "y"')), (3, ("2", "z"))]
+    assert check_file(str(path)).rows == 2
 
 
 def test_a_quoted_cell_longer_than_a_line_may_be_is_reported_by_the_reader_in_order(tmp_path):
