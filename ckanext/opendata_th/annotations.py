@@ -50,6 +50,8 @@ SCHEDULE_FIELD = "opendata_schedule"
 """The facet of where datasets stand against their update frequency."""
 STAGE_FIELD = "opendata_stage"
 """The facet of the datasets' stages in the disclosure workflow."""
+HIGH_VALUE_FIELD = "high_value_dataset"
+"""The thai_gdc flag of high-value datasets ("True"/"False"; a facet)."""
 SCHEDULED = "scheduled"
 """Indexed value of ``opendata_schedule`` for datasets with a due date."""
 DUE_FIELD = "opendata_overdue_date"
@@ -308,7 +310,8 @@ def after_search(search_results: dict[str, Any], search_params: dict[str, Any]) 
     """Annotate the results in one batch; split and label the schedule facet."""
     annotate_results([d for d in search_results["results"] if isinstance(d, dict) and "resources" in d])
     split_schedule_facet(search_results, search_params, _count_as_current_user)
-    for field, labels in ((SCHEDULE_FIELD, schedule_labels), (STAGE_FIELD, stage_labels)):
+    for field, labels in ((SCHEDULE_FIELD, schedule_labels), (STAGE_FIELD, stage_labels),
+                          (HIGH_VALUE_FIELD, high_value_labels)):
         facet = search_results.get("search_facets", {}).get(field)
         if facet:
             names = labels()
@@ -320,3 +323,8 @@ def after_search(search_results: dict[str, Any], search_params: dict[str, Any]) 
 def stage_labels() -> dict[str, str]:
     """The stage facet's values for people, in the current language."""
     return {stage: localize.text(label) for stage, label in workflow.STAGE_LABELS.items()}
+
+
+def high_value_labels() -> dict[str, str]:
+    """The high-value facet's values for people, in the current language."""
+    return {"True": tk._("High-value"), "False": tk._("Not marked as high-value")}

@@ -20,6 +20,7 @@ from ckanext.opendata_th.views.quality import (opendata_th_column_type_label,
                                               opendata_th_severity_label)
 from ckanext.opendata_th.views.readiness import opendata_th_readiness_tab_shown
 from ckanext.opendata_th.views.workflow import (opendata_th_stage_label,
+                                               opendata_th_workflow_activity,
                                                opendata_th_workflow_org_tabs,
                                                opendata_th_workflow_tab_shown)
 
@@ -38,7 +39,7 @@ __all__ = ["opendata_th_fields_by_data_type", "opendata_th_display_date",
            "opendata_th_readiness_tab_shown",
            # the disclosure workflow's stage badge and tabs (views/workflow.py)
            "opendata_th_stage_label", "opendata_th_workflow_tab_shown",
-           "opendata_th_workflow_org_tabs",
+           "opendata_th_workflow_org_tabs", "opendata_th_workflow_activity",
            # data-quality reports on resource and dataset pages (views/quality.py)
            "opendata_th_quality_report", "opendata_th_quality_summary",
            "opendata_th_severity_class", "opendata_th_severity_label",
@@ -192,3 +193,11 @@ from ckanext.opendata_th.views.conversion import (  # noqa: E402
 )
 
 __all__ += ["opendata_th_convertible", "opendata_th_conversions"]
+
+# feedback on published datasets (views/feedback.py)
+from ckanext.opendata_th.views.feedback import (  # noqa: E402
+    opendata_th_feedback_block,
+    opendata_th_feedback_queue_tab,
+)
+
+__all__ += ["opendata_th_feedback_block", "opendata_th_feedback_queue_tab"]

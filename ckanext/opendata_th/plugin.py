@@ -80,6 +80,7 @@ class OpendataThPlugin(p.SingletonPlugin, DefaultTranslation):
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
         facets_dict[annotations.STAGE_FIELD] = tk._("Stage")
         facets_dict[annotations.SCHEDULE_FIELD] = tk._("Update schedule")
+        facets_dict[annotations.HIGH_VALUE_FIELD] = tk._("High-value datasets")
         return facets_dict
 
     def organization_facets(self, facets_dict: dict[str, Any], organization_type: str,

@@ -20,9 +20,11 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th.context import site_context
+from ckanext.opendata_th.jobs import feedback as feedback_jobs
 from ckanext.opendata_th.jobs import link_check, quality, search_index
 from ckanext.opendata_th.jobs import sync as sync_jobs
 from ckanext.opendata_th.jobs import workflow as workflow_jobs
+from ckanext.opendata_th.jobs import dataset_request as request_jobs
 
 DATASET_ACTIONS = (
     "package_create", "package_update", "package_patch", "package_revise",
@@ -59,7 +61,10 @@ def get_subscriptions() -> dict[Any, list[dict[str, Any]]]:
     return {tk.signals.action_succeeded: [
         {"sender": action, "receiver": dataset_changed} for action in DATASET_ACTIONS] + [
         {"sender": action, "receiver": workflow_changed} for action in WORKFLOW_ACTIONS] + [
-        {"sender": action, "receiver": datasets_removed} for action in REMOVAL_ACTIONS]}
+        {"sender": action, "receiver": datasets_removed} for action in REMOVAL_ACTIONS] + [
+        {"sender": "opendata_th_request_triage", "receiver": request_decided}] + [
+        # the reporter of an answered or resolved feedback item is e-mailed (jobs/feedback.py)
+        {"sender": action, "receiver": feedback_jobs.step_taken} for action in feedback_jobs.MAIL_ACTIONS]}
 
 
 def workflow_changed(action: str, **kwargs: Any) -> None:
@@ -132,3 +137,13 @@ def _package_id(action: str, data_dict: dict[str, Any], result: Any) -> str | No
         return data_dict["package_id"]
     resource = model.Resource.get(data_dict.get("id") or "")
     return resource.package_id if resource else None
+
+
+def request_decided(action: str, **kwargs: Any) -> None:
+    """After a committed decision on a dataset request: the e-mail to the
+    requester (jobs/dataset_request.py)."""
+    context = kwargs.get("context") or {}
+    result = kwargs.get("result")
+    if context.get("defer_commit") or not isinstance(result, dict) or not result.get("history"):
+        return
+    request_jobs.enqueue_status(result["id"], result["history"][0]["id"])

@@ -31,6 +31,7 @@ from ckanext.opendata_th.playbook.vocabulary import CATEGORY_FIELD, CLASSIFICATI
 APPROVERS_OPTION = "ckanext.opendata_th.approvers"
 WEIGHTS_OPTION = "ckanext.opendata_th.priority.weights"
 CLASSIFICATION_SCHEMA_OPTION = "ckanext.opendata_th.classification.schema"
+SYSADMINS_OPTION = "ckanext.opendata_th.sysadmins_publish_directly"
 DEFAULT_WEIGHTS = "value:2 quality:1 manageability:1"
 
 LOCAL = "local"
@@ -137,13 +138,34 @@ def approver_names() -> frozenset[str]:
     return frozenset(str(name).strip() for name in names if str(name).strip())
 
 
+def sysadmins_publish_directly() -> bool:
+    """Whether ``ckanext.opendata_th.sysadmins_publish_directly`` is on."""
+    return tk.asbool(tk.config.get(SYSADMINS_OPTION, False))
+
+
+def _is_site_user(found: model.User) -> bool:
+    """Whether this is CKAN's site user acting outside a web request: the
+    portal itself, for its own commands (``ckan opendata-th demo`` walks the
+    demo datasets through the workflow as it). Over the web (an API token
+    made for it) it is a sysadmin like the others."""
+    import flask
+
+    site_id = tk.config.get("ckan.site_id")
+    return (bool(site_id) and found.name == site_id and bool(found.sysadmin)
+            and not flask.has_request_context())
+
+
 def is_approver(user: UserRef, organization_id: Optional[str]) -> bool:
-    """Whether the user approves for the organization: a sysadmin, one of its
-    admins, or one of its editors listed in ``ckanext.opendata_th.approvers``."""
+    """Whether the user approves (and returns) for the organization: one of
+    its admins, or one of its editors listed in
+    ``ckanext.opendata_th.approvers``. A sysadmin who is neither approves
+    only when ``ckanext.opendata_th.sysadmins_publish_directly`` is on (the
+    same option that lets them publish without the workflow); CKAN's site
+    user does for the portal's own commands."""
     found = _user(user)
     if found is None or found.state != "active":
         return False
-    if found.sysadmin:
+    if found.sysadmin and (sysadmins_publish_directly() or _is_site_user(found)):
         return True
     if not organization_id:
         return False
@@ -245,6 +267,45 @@ def quality_problems(package_id: str) -> tuple[Message, ...]:
     return tuple(found)
 
 
+QUALITY_QUESTION = "quality_acceptable"
+"""The classification question of the quality gate (schemas/classification.yaml)."""
+
+
+def quality_checked(package_id: str) -> bool:
+    """Whether a file of the dataset has a data-quality report yet."""
+    from ckanext.opendata_th.model.quality import QualityReport
+
+    return bool(QualityReport.latest_of_dataset(package_id))
+
+
+def quality_refusals(package_id: str, answers: dict[str, Any]) -> list[Message]:
+    """Why the answer "yes" to the classification's quality question
+    (:data:`QUALITY_QUESTION`) cannot be recorded: the newest data-quality
+    reports of the dataset's files name problems (:func:`quality_problems`).
+    [] when the answer is not "yes", when the reports find nothing that
+    stops publication, or when no file has been checked yet (the answer
+    then attests the quality by hand)."""
+    if answers.get(QUALITY_QUESTION) is not True:
+        return []
+    problems = quality_problems(package_id)
+    if not problems:
+        return []
+    return [Message(N_("The quality cannot be “yes” while the data-quality reports of the dataset's files "
+                       "find problems: correct the files, or answer “no”.")), *problems]
+
+
+def moved_reason(organization_id: Optional[str]) -> Message:
+    """Why a published dataset moved to another organization was made
+    private: that organization's approvers have not approved it."""
+    organization = model.Group.get(organization_id) if organization_id else None
+    if organization is None:
+        return Message(N_("The dataset was moved out of its organization: it was made private and must "
+                          "be approved again."))
+    return Message(N_("The dataset was moved to the organization “{organization}”: it was made private "
+                      "and returned to that organization's approvers."),
+                   organization=organization.title or organization.name)
+
+
 NEEDS_METADATA = frozenset({"submit", "approve"})
 """The transitions whose preconditions include the mandatory metadata."""
 
@@ -298,7 +359,13 @@ def classification_schema() -> classification.ClassificationSchema:
 
 def check_config() -> None:
     """Fail at start-up, with the place of the error, on a broken decision
-    tree or priority weights."""
+    tree (the error names the file) or priority weights (it names the
+    option)."""
     _classification_schema.cache_clear()
     classification_schema()
-    priority_weights()
+    try:
+        priority_weights()
+    except priority.PriorityConfigError as error:
+        raise priority.PriorityConfigError(Message(
+            N_("The option {option} is wrong: {problem}"), option=WEIGHTS_OPTION,
+            problem=error.message)) from error

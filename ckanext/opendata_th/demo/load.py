@@ -103,6 +103,10 @@ def load_demo(org_name: str) -> dict[str, list[str]]:
                 })
         _walk(pkg["id"], PLANS.get(dataset["name"], {}), context)
         created.append(dataset["name"])
+    from ckanext.opendata_th.demo.feedback import load_feedback
+    load_feedback(context)  # feedback in every state on the published datasets
+    from ckanext.opendata_th.demo.dataset_requests import load_requests_and_high_value
+    created += load_requests_and_high_value(org_name, context)  # requests in every state, a high-value dataset
     return {"created": created, "existing": existing}
 
 

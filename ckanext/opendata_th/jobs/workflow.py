@@ -53,7 +53,9 @@ def pending() -> dict[str, list[model.Package]]:
 def approvers(organization_id: str) -> list[model.User]:
     """Who approves for the organization and is e-mailed about it: its
     admins and its editors listed in ``ckanext.opendata_th.approvers``
-    (sysadmins approve everywhere but are not e-mailed for every agency)."""
+    (sysadmins who approve everywhere, with
+    ``ckanext.opendata_th.sysadmins_publish_directly``, are not e-mailed for
+    every agency)."""
     members = model.Session.query(model.User).join(
         model.Member, sa.and_(model.Member.table_id == model.User.id,
                               model.Member.table_name == "user")).filter(

@@ -17,7 +17,7 @@ from typing import Any, Callable, NoReturn
 import ckan.model as ckan_model
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th import localize
+from ckanext.opendata_th import localize, workflow
 from ckanext.opendata_th.logic import approval_gate, readiness_gate
 from ckanext.opendata_th.playbook import disclosure, national_schema
 from ckanext.opendata_th.playbook.messages import N_, Message
@@ -255,7 +255,9 @@ def opendata_th_public_disclosure(key: Key, data: dict[Key, Any], errors: dict[K
     - A published dataset stays public through routine edits; an edit that
       makes it undisclosable (its category or classification, or a licence
       changed to one that is not open) makes it private at once, and the
-      workflow returns it to the approvers with the reason.
+      workflow returns it to the approvers with the reason. So does moving
+      it to another organization (whose approvers never approved it), which
+      is refused when that organization is not ready.
     """
     if data.get(("private",), tk.missing) in (tk.missing, None) and context.get("package") is None:
         data[("private",)] = True
@@ -276,9 +278,15 @@ def opendata_th_public_disclosure(key: Key, data: dict[Key, Any], errors: dict[K
             data[("private",)] = True
             approval_gate.mark_recalled(stored, recall)
             return
-        if stored.owner_org == owner_org:
+        if data.get(("owner_org",), tk.missing) in (tk.missing, None) or stored.owner_org == owner_org:
+            return  # not moved (CKAN keeps the organization when none is given)
+        # moved into another organization: refused when that one is not ready;
+        # otherwise private at once, back to its approvers (who never approved it)
+        refusal = readiness_gate.refusal(owner_org)
+        if refusal is None:
+            data[("private",)] = True
+            approval_gate.mark_recalled(stored, workflow.moved_reason(owner_org))
             return
-        refusal = readiness_gate.refusal(owner_org)  # moved into another organization
     else:
         refusal = disclosure.public_refusal(category, classification)
         if refusal is None:

@@ -23,3 +23,7 @@ __all__ += ["QualityReport"]
 from ckanext.opendata_th.model.conversion import Conversion  # noqa: E402
 
 __all__ += ["Conversion"]
+
+from ckanext.opendata_th.model.feedback import Feedback, FeedbackEvent  # noqa: E402
+
+__all__ += ["Feedback", "FeedbackEvent"]

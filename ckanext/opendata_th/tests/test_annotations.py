@@ -2,6 +2,7 @@
 through CKAN: package_show, package_search facets, the properties action,
 the dataset page, link checks (a real background job) and the CLI."""
 import datetime as dt
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -333,3 +334,41 @@ def test_check_links_button_runs_the_check_for_editors_only(org, web, app):
     assert "ตรวจสอบลิงก์ตอนนี้" not in other_page.get_data(as_text=True)
     assert other.submit(other_page, url, {}).status_code == 403
     assert model.Session.query(LinkCheck).count() == 2
+
+
+def stage_facet(response):
+    """The stage facet on a search page: (its heading, {stage: the text shown})."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    links = page.select("a[href*='opendata_stage=']")
+    if not links:
+        return None, {}
+    heading = links[0].find_parent("section").find(class_="module-heading").get_text(" ", strip=True)
+    return heading, {re.search(r"opendata_stage=([a-z_]+)", link["href"]).group(1):
+                     link.get_text(" ", strip=True) for link in links}
+
+
+def test_stage_facet_labels_in_thai_and_english_and_only_published_for_anonymous(org, sysadmin, app):
+    create(org, sysadmin, name="out-now")  # published (approved)
+    create(org, sysadmin, name="waiting", private=True)  # a candidate
+    member = factories.UserWithToken()
+    call_action("organization_member_create", {"user": sysadmin["name"]}, id=org["id"],
+                username=member["name"], role="member")
+
+    heading, shown = stage_facet(app.get("/dataset/"))
+    assert heading == "ขั้นตอน"
+    assert list(shown) == ["published"] and "เผยแพร่แล้ว" in shown["published"]
+    heading, shown = stage_facet(app.get("/en/dataset/"))
+    assert heading == "Stage"
+    assert list(shown) == ["published"] and "Published" in shown["published"]
+    assert "/dataset/waiting" not in app.get("/dataset/", query_string={"opendata_stage": "candidate"}).body
+
+    _heading, shown = stage_facet(Browser(app, member).get("/dataset/"))
+    assert set(shown) == {"published", "candidate"}
+    assert "สำรวจแล้ว" in shown["candidate"] and "เผยแพร่แล้ว" in shown["published"]
+    _heading, shown = stage_facet(Browser(app, member, lang="en").get("/dataset/"))
+    assert "Candidate" in shown["candidate"] and "Published" in shown["published"]
+    filtered = Browser(app, member).get("/dataset/", query_string={"opendata_stage": "candidate"})
+    body = filtered.get_data(as_text=True)
+    assert "/dataset/waiting" in body and "/dataset/out-now" not in body

@@ -5,6 +5,7 @@ from click.testing import CliRunner
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.tests.helpers import call_action
 
+from ckanext.opendata_th.demo.dataset_requests import HIGH_VALUE, REQUESTS
 from ckanext.opendata_th.demo.datasets import DATASETS
 from ckanext.opendata_th.demo.workflow import PLANS
 
@@ -13,6 +14,7 @@ STAGES = {
     "tambon-location": "published", "trade-training-courses": "pending_approval",
     "thai-trade-ports-unlocode": "returned", "trade-fair-exhibitors": "selected",
     "exporter-contacts": "withheld", "export-promotion-budget-plan": "candidate",
+    "trade-partner-countries": "published",  # the high-value one (demo/dataset_requests.py)
 }
 
 
@@ -27,7 +29,7 @@ def test_demo_creates_the_agency_with_datasets_and_csv_uploads(ckan_config):
 
     # the datasets stand at every stage of the disclosure workflow; only the
     # approved ones are public
-    assert set(PLANS) == {dataset["name"] for dataset in DATASETS} == set(STAGES)
+    assert set(PLANS) == {dataset["name"] for dataset in DATASETS} == set(STAGES) - {HIGH_VALUE["name"]}
     for name, stage in STAGES.items():
         shown = call_action("package_show", id=name)
         assert (shown["opendata_stage"], shown["private"]) == (stage, stage != "published"), name
@@ -35,7 +37,20 @@ def test_demo_creates_the_agency_with_datasets_and_csv_uploads(ckan_config):
                          rows=50, **{"facet.field": '["opendata_stage"]'})
     assert sorted(d["name"] for d in public["results"]) == sorted(
         name for name, stage in STAGES.items() if stage == "published")
-    assert public["facets"]["opendata_stage"] == {"published": 3}
+    assert public["facets"]["opendata_stage"] == {"published": 4}
+    high_value = call_action("package_search", {"user": "", "ignore_auth": False}, q="*:*",
+                             fq='high_value_dataset:"True"')
+    assert [d["name"] for d in high_value["results"]] == [HIGH_VALUE["name"]]
+    # requests in every state; the accepted one made a private candidate
+    requests = call_action("opendata_th_request_list", {"user": "", "ignore_auth": False}, limit=100)
+    assert sorted(r["state"] for r in requests["results"]) == sorted(
+        ["new", "needs_info", "accepted", "available", "not_suitable", "new"])
+    assert len(REQUESTS) == requests["count"]
+    [accepted] = [r for r in requests["results"] if r["state"] == "accepted"]
+    assert accepted["dataset"] is None  # private: not linked for the public
+    site_user = {"user": call_action("get_site_user")["name"]}
+    candidate = call_action("opendata_th_request_show", site_user, id=accepted["id"])["dataset"]
+    assert call_action("package_show", id=candidate["id"])["opendata_stage"] == "candidate"
     history = call_action("opendata_th_workflow_history", id="thai-trade-ports-unlocode")
     assert history[0]["transition"] == "return" and "UN/LOCODE" in history[0]["comment"]
     withheld = call_action("package_show", id="exporter-contacts")
@@ -65,7 +80,8 @@ def test_demo_creates_the_agency_with_datasets_and_csv_uploads(ckan_config):
     again = runner.invoke(ckan_cli, ["-c", ckan_config["__file__"], "opendata-th", "demo"])
     assert again.exit_code == 0, again.output
     assert "created" not in again.output
-    assert call_action("package_search", q="*:*", include_private=True)["count"] == len(DATASETS)
+    assert call_action("package_search", q="*:*", include_private=True)["count"] == len(DATASETS) + 2
+    assert call_action("opendata_th_request_list", limit=100)["count"] == len(REQUESTS)
     assert len(call_action("opendata_th_readiness_history", organization="trade-institute",
                            fiscal_year=year)) == 1
 

@@ -13,7 +13,9 @@ request changes nothing, and the dataset stays invisible to anonymous
 visitors. A new dataset with no ``private`` given starts private. Private
 datasets of any category stay allowed. A published dataset that an edit
 makes undisclosable (category, classification, a licence that is not open)
-becomes private at once and goes back to the approvers with the reason.
+becomes private at once and goes back to the approvers with the reason; so
+does one moved to another organization. CKAN's member_list names an
+organization's private datasets only to those who may see them.
 """
 from __future__ import annotations
 
@@ -689,3 +691,100 @@ def test_bulk_page_is_closed_to_editors_and_checks_csrf(app, people):
     response = admin.client.post(url, data=bulk_form([personal]))  # no CSRF token
     assert response.status_code == 400
     assert stored_private(personal) is True
+
+
+# --- what CKAN's member_list tells about an organization's datasets ---------------------------
+
+def members_listed(app, user, org, **data):
+    """The ids member_list gives ``user`` (None: anonymous) for ``org``."""
+    headers = {"Authorization": user["token"]} if user else {}
+    response = app.post("/api/3/action/member_list", json={"id": org["id"], **data}, headers=headers)
+    assert response.status_code == 200, response.json
+    return {member[0] for member in response.json["result"]}
+
+
+def test_member_list_names_private_datasets_only_to_those_who_may_see_them(app, people):
+    """CKAN lists every dataset of an organization by id to anyone; the ids
+    of datasets not disclosed are left out for anonymous visitors and other
+    organizations' admins (their number too), for every way of asking."""
+    private = create(people, **PERSONAL_DATA, private=True)
+    public = published(people, **OPEN_DATA)
+    deleted = published(people, **OPEN_DATA)
+    call_action("package_delete", {"user": people.sysadmin["name"]}, id=deleted["id"])
+    other_admin = factories.UserWithToken()
+    factories.Organization(users=[{"name": other_admin["name"], "capacity": "admin"}])
+    member = factories.UserWithToken()
+    call_action("organization_member_create", {"user": people.sysadmin["name"]}, id=people.org["id"],
+                username=member["name"], role="member")
+
+    for outsider in (None, other_admin):
+        assert members_listed(app, outsider, people.org, object_type="package") == {public["id"]}
+        everything = members_listed(app, outsider, people.org)  # every kind of member
+        assert private["id"] not in everything and deleted["id"] not in everything
+        assert public["id"] in everything and people.admin["id"] in everything
+        assert members_listed(app, outsider, people.org, object_type="package",
+                              capacity="organization") == {public["id"]}
+        query = {"id": people.org["name"], "object_type": "package"}
+        got = app.get("/api/3/action/member_list", query_string=query,
+                      headers={"Authorization": outsider["token"]} if outsider else {})
+        assert got.status_code == 200 and private["id"] not in got.get_data(as_text=True)
+    for insider in (member, people.editor, people.admin, people.sysadmin):
+        listed = members_listed(app, insider, people.org, object_type="package")
+        assert {public["id"], private["id"]} <= listed, insider["name"]
+    # inside CKAN (ignore_auth), as CKAN's own code uses it, nothing is left out
+    listed = call_action("member_list", id=people.org["id"], object_type="package")
+    assert {public["id"], private["id"]} <= {item[0] for item in listed}
+
+
+# --- a published dataset moved to another organization ---------------------------------------
+
+@pytest.mark.parametrize("route", ["package_patch", "package_owner_org_update"])
+def test_a_published_dataset_moved_to_another_organization_goes_to_its_approvers(app, people, route):
+    """Its approvers never approved it: private at once, pending their
+    approval, with the reason; the old approval no longer counts."""
+    head = factories.UserWithToken()
+    new_org = factories.Organization(title="กองสถิติการค้าระหว่างประเทศ", users=[
+        {"name": head["name"], "capacity": "admin"}, {"name": people.admin["name"], "capacity": "admin"}])
+    dataset = published(people, **OPEN_DATA)
+    assert_visible(app, dataset)
+    if route == "package_patch":  # the admin of both organizations
+        response = api(app, people.admin, "package_patch", id=dataset["id"], owner_org=new_org["name"])
+    else:  # CKAN's own action: sysadmins only
+        refused = api(app, people.admin, "package_owner_org_update", id=dataset["id"],
+                      organization_id=new_org["id"])
+        assert refused.status_code == 403 and stored_private(dataset) is False
+        response = api(app, people.sysadmin, "package_owner_org_update", id=dataset["id"],
+                       organization_id=new_org["id"])
+    assert response.status_code == 200, response.json
+    model.Session.expire_all()
+    assert model.Package.get(dataset["id"]).owner_org == new_org["id"]
+    assert stored_private(dataset) is True and stage(dataset) == "pending_approval"
+    assert_hidden(app, dataset)
+    event = latest_event(dataset)
+    assert (event["transition"], event["from_stage"], event["to_stage"]) == ("recall", "published",
+                                                                            "pending_approval")
+    assert "ย้ายไปยังหน่วยงาน" in event["comment"] and new_org["title"] in event["comment"]
+    [waiting] = call_action("opendata_th_approval_queue", {"user": head["name"]},
+                            organization_id=new_org["id"])
+    assert waiting["id"] == dataset["id"]
+    # the old approval is gone: making it public again needs theirs
+    response = api(app, people.admin, "package_patch", id=dataset["id"], private=False)
+    assert response.status_code == 409
+    assert_not_approved(response.json["error"]["private"][0])
+
+
+def test_moving_a_private_dataset_or_editing_a_published_one_in_place_recalls_nothing(app, people):
+    other = factories.Organization(users=[{"name": people.admin["name"], "capacity": "admin"}])
+    private = create(people, **OPEN_DATA, private=True)
+    assert api(app, people.admin, "package_patch", id=private["id"], owner_org=other["id"]).status_code == 200
+    assert stage(private) == "candidate" and not [e for e in call_action(
+        "opendata_th_workflow_history", id=private["id"]) if e["transition"] == "recall"]
+    dataset = published(people, **OPEN_DATA)
+    full = {key: value for key, value in shown(dataset).items() if not key.startswith("opendata_")}
+    for action, data in (("package_patch", {"owner_org": people.org["id"], "notes": "แก้คำอธิบาย"}),
+                         ("package_update", {**full, "notes": "แก้คำอธิบายอีกครั้ง"}),
+                         ("package_owner_org_update", {"organization_id": people.org["name"]})):
+        response = api(app, people.sysadmin, action, **{"id": dataset["id"], **data})
+        assert response.status_code == 200, (action, response.json)
+        assert stored_private(dataset) is False and stage(dataset) == "published", action
+    assert_visible(app, dataset)

@@ -379,7 +379,7 @@ def test_only_the_organization_reads_a_datasets_workflow_even_when_it_is_public(
         assert response.status_code == (403 if role == "anonymous" else 200), role
         if role != "anonymous":
             listed = [item["id"] for item in response.json["result"]]
-            assert (waiting["id"] in listed) is (role in ("approver", "admin", "sysadmin")), role
+            assert (waiting["id"] in listed) is (role in ("approver", "admin")), role
             assert dataset["id"] not in listed
 
 
@@ -401,17 +401,47 @@ def test_each_role_may_take_only_its_steps(app, portal):
         other = make_dataset(portal)
         for action, data in writes[:3]:
             assert _status(app, portal, role, action, id=other["id"], **data) == 200, (role, action)
-    # approving: approvers (admins, listed editors, sysadmins), never a plain editor
-    for role, status in (("editor", 403), ("member", 403), ("other_admin", 403),
-                         ("approver", 200), ("admin", 200), ("sysadmin", 200)):
+    # approving: approvers (admins, listed editors), never a plain editor, nor a
+    # sysadmin without ckanext.opendata_th.sysadmins_publish_directly
+    for role, status in (("editor", 403), ("member", 403), ("other_admin", 403), ("sysadmin", 403),
+                         ("approver", 200), ("admin", 200)):
         pending = make_dataset(portal)
         to_pending(portal, pending)
         response = api(app, getattr(portal, role), "opendata_th_transition", id=pending["id"],
                        transition="approve")
         assert response.status_code == status, role
         assert stored(pending["id"])[2] is (status != 200), role
-        if role == "editor":
+        if role in ("editor", "sysadmin"):
             assert "ผู้อนุมัติ" in response.json["error"]["message"]
+
+
+def test_a_sysadmin_approves_only_with_the_option_or_as_an_approver_of_the_organization(
+        app, portal, ckan_config, monkeypatch):
+    assert not workflow.is_approver(portal.sysadmin["name"], portal.org["id"])
+    [pending, returned] = (make_dataset(portal), make_dataset(portal))
+    for dataset in (pending, returned):
+        to_pending(portal, dataset)
+    assert api(app, portal.sysadmin, "opendata_th_approval_queue").json["result"] == []
+    response = api(app, portal.sysadmin, "opendata_th_transition", id=returned["id"], transition="return",
+                   comment="ขาดคำอธิบาย")
+    assert response.status_code == 403 and stored(returned["id"])[0]["stage"] == "pending_approval"
+    # with the option, the sysadmin approves and returns for every organization
+    monkeypatch.setitem(ckan_config, "ckanext.opendata_th.sysadmins_publish_directly", "true")
+    assert workflow.is_approver(portal.sysadmin["name"], portal.other["id"])
+    listed = {item["id"] for item in api(app, portal.sysadmin, "opendata_th_approval_queue").json["result"]}
+    assert {pending["id"], returned["id"]} <= listed
+    assert api(app, portal.sysadmin, "opendata_th_transition", id=returned["id"], transition="return",
+               comment="ขาดคำอธิบาย").status_code == 200
+    response = api(app, portal.sysadmin, "opendata_th_transition", id=pending["id"], transition="approve")
+    assert response.status_code == 200 and stored(pending["id"])[2] is False
+    # without it, a sysadmin who is an admin of the organization is its approver
+    monkeypatch.setitem(ckan_config, "ckanext.opendata_th.sysadmins_publish_directly", "false")
+    call_action("organization_member_create", {"user": portal.admin["name"]}, id=portal.org["id"],
+                username=portal.sysadmin["name"], role="admin")
+    assert workflow.is_approver(portal.sysadmin["name"], portal.org["id"])  # (this test's organization)
+    assert not workflow.is_approver(portal.sysadmin["name"], portal.other["id"])
+    shown = api(app, portal.sysadmin, "opendata_th_transition", id=returned["id"], transition="submit")
+    assert shown.status_code == 200 and shown.json["result"]["roles"] == ["approver", "editor"]
 
 
 def test_an_approver_listed_in_the_config_approves_only_their_organizations(portal):
@@ -557,3 +587,147 @@ def test_a_published_dataset_whose_quality_is_no_longer_acceptable_goes_back_to_
     assert shown["stage"] == "pending_approval"
     assert stored(dataset["id"])[2:] == (True, "ข้อมูลสาธารณะ", "เปิดเผย")
     assert not anonymous_sees(app, dataset)
+
+
+# -- every role, every step, over HTTP --------------------------------------------------
+
+STEPS = {  # transition: (the stage it starts from, a stage it does not start from, its target)
+    "prepare": ("selected", "candidate", "prepared"),
+    "submit": ("prepared", "selected", "pending_approval"),
+    "deselect": ("selected", "prepared", "candidate"),
+    "reopen": ("withheld", "candidate", "candidate"),
+    "return": ("pending_approval", "prepared", "returned"),
+    "withdraw": ("published", "pending_approval", "returned"),
+}
+EDITORS = {"editor", "approver", "admin", "sysadmin"}
+MAY = {"prepare": EDITORS, "submit": EDITORS, "deselect": EDITORS, "reopen": EDITORS,
+       "return": {"approver", "admin"}, "withdraw": EDITORS}
+"""Who may take each step: the dataset's editors; returning is the
+organization's approvers' (a sysadmin is not one without the option)."""
+NO_EDIT = {"anonymous", "member", "other_admin"}
+"""Refused by the auth function before anything else (403)."""
+
+_MATRIX: dict = {}
+
+
+@pytest.fixture
+def matrix(users, ckan_config, monkeypatch):
+    """One organization for all the role-by-step tests, made once for the
+    module, with a private dataset selected and classified as disclosable,
+    and a published one; each test puts them at the stage it needs."""
+    monkeypatch.setitem(ckan_config, "ckanext.opendata_th.approvers", [users["approver"]["name"]])
+    if not _MATRIX:
+        org = factories.Organization(users=[
+            {"name": users["admin"]["name"], "capacity": "admin"},
+            {"name": users["editor"]["name"], "capacity": "editor"},
+            {"name": users["approver"]["name"], "capacity": "editor"},
+            {"name": users["member"]["name"], "capacity": "member"}])
+        other = factories.Organization(users=[{"name": users["other_admin"]["name"], "capacity": "admin"}])
+        people = SimpleNamespace(org=org, other=other, anonymous=None, **users)
+        private, public = make_dataset(people), make_dataset(people)
+        act(people, "opendata_th_select", id=private["id"], reasons=["transparency"])
+        act(people, "opendata_th_classify", id=private["id"], answers=DISCLOSABLE)
+        to_pending(people, public)
+        act(people, "opendata_th_transition", user="admin", id=public["id"], transition="approve")
+        _MATRIX.update(people=people, private=private["id"], public=public["id"])
+    return SimpleNamespace(**_MATRIX)
+
+
+def put_at(package_id, stage):
+    """The test's set-up, straight to the table: the dataset at ``stage``; a
+    dataset put at "published" is made public as the approval does."""
+    found = workflow.record(package_id)
+    found.stage = stage
+    if stage == rules.PUBLISHED:
+        found.approved_at, found.approval_source = found.stage_changed_at, "tests"
+    model.repo.commit()
+    if stage == rules.PUBLISHED and model.Package.get(package_id).private:
+        call_action("package_patch", {"user": call_action("get_site_user")["name"]}, id=package_id,
+                    private=False)
+
+
+ROLES_OF_THE_MATRIX = ("anonymous", "member", "editor", "approver", "admin", "sysadmin", "other_admin")
+
+
+@pytest.mark.parametrize("transition", list(STEPS))
+def test_each_role_takes_each_step_over_http_only_when_it_may(app, matrix, transition):
+    """Every role (a loop: one set-up for the seven) × every step a person
+    takes besides approving (tested above): at a stage it does not start
+    from, without the reason it needs, and from its stage."""
+    source, wrong, target = STEPS[transition]
+    package_id = matrix.public if source == rules.PUBLISHED else matrix.private
+    for role in ROLES_OF_THE_MATRIX:
+        case = (role, transition)
+        user = getattr(matrix.people, role)
+        allowed = role in MAY[transition]
+
+        def take(dataset_id, comment):
+            return api(app, user, "opendata_th_transition", id=dataset_id, transition=transition,
+                       comment=comment)
+
+        # at a stage the step does not start from: refused, changing nothing
+        put_at(matrix.private, wrong)
+        before = stored(matrix.private)
+        response = take(matrix.private, "เหตุผลของขั้นตอน")
+        assert response.status_code == (403 if role in NO_EDIT else 409), (case, response.json)
+        assert THAI.search(str(response.json["error"])), case
+        assert stored(matrix.private) == before, case
+
+        put_at(package_id, source)
+        before = stored(package_id)
+        if rules.TRANSITIONS[transition].comment_required:  # the reason is asked of those who may
+            response = take(package_id, " ")
+            assert response.status_code == (409 if allowed else 403), (case, response.json)
+            assert stored(package_id) == before, case
+        response = take(package_id, "เหตุผลของขั้นตอน")
+        if not allowed:
+            assert response.status_code == 403, (case, response.json)
+            assert THAI.search(response.json["error"]["message"]), case
+            assert stored(package_id) == before, case
+            continue
+        assert response.status_code == 200, (case, response.json)
+        after = stored(package_id)
+        assert after[0]["stage"] == target and after[1] == before[1] + 1, case
+        assert after[2] is (True if transition == "withdraw" else before[2]), case
+        [latest] = act(matrix.people, "opendata_th_workflow_history", user="admin", id=package_id, limit=1)
+        assert (latest["transition"], latest["user"]) == (transition, user["name"]), case
+        assert (latest["from_stage"], latest["to_stage"]) == (source, target), case
+
+
+# -- start-up -------------------------------------------------------------------------
+
+def test_a_broken_classification_schema_or_bad_weights_stop_ckans_start_up(tmp_path, ckan_config,
+                                                                             monkeypatch):
+    """CKAN calls the plugin's configure when it starts: the error names the
+    file (and the place in it) or the option."""
+    import yaml
+
+    import ckan.plugins as plugins
+
+    from ckanext.opendata_th.playbook.classification import SCHEMA_FILE, ClassificationSchemaError
+    from ckanext.opendata_th.playbook.priority import PriorityConfigError
+
+    plugin = plugins.get_plugin("opendata_th")
+    path = tmp_path / "classification-2571.yaml"
+    monkeypatch.setitem(ckan_config, workflow.CLASSIFICATION_SCHEMA_OPTION, str(path))
+    path.write_text("questions: [", encoding="utf-8")
+    with pytest.raises(ClassificationSchemaError, match="classification-2571.yaml"):
+        plugin.configure(ckan_config)
+    tree = yaml.safe_load(SCHEMA_FILE.read_text(encoding="utf-8"))
+    tree["questions"][0]["yes"] = "no_such_question"
+    path.write_text(yaml.safe_dump(tree, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ClassificationSchemaError, match=r"classification-2571\.yaml.*questions\[1\]\.yes"):
+        plugin.configure(ckan_config)
+    monkeypatch.setitem(ckan_config, workflow.CLASSIFICATION_SCHEMA_OPTION, str(tmp_path / "missing.yaml"))
+    with pytest.raises(ClassificationSchemaError, match="missing.yaml"):
+        plugin.configure(ckan_config)
+    monkeypatch.delitem(ckan_config, workflow.CLASSIFICATION_SCHEMA_OPTION)
+
+    for weights in ("value:2 quality:one manageability:1", "value:2 quality:1",
+                    "value:0 quality:0 manageability:0"):
+        monkeypatch.setitem(ckan_config, workflow.WEIGHTS_OPTION, weights)
+        with pytest.raises(PriorityConfigError, match=r"ckanext\.opendata_th\.priority\.weights") as error:
+            plugin.configure(ckan_config)
+        assert weights in str(error.value)
+    monkeypatch.setitem(ckan_config, workflow.WEIGHTS_OPTION, "value:1 quality:1 manageability:1")
+    plugin.configure(ckan_config)  # a good file and good weights start

@@ -10,6 +10,7 @@ kept and nothing saved; a GET never writes.
 """
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -345,7 +346,9 @@ def test_who_sees_the_organization_pages(app, portal):
     member_page = text(Browser(app, portal.member).get(f"/organization/{portal.org['name']}"))
     assert priorities in member_page and approvals not in member_page
     assert Browser(app, portal.member).get(approvals).status_code == 403
-    assert Browser(app, portal.sysadmin).get(approvals).status_code == 200
+    # a sysadmin is no approver without ckanext.opendata_th.sysadmins_publish_directly
+    assert Browser(app, portal.sysadmin).get(approvals).status_code == 403
+    assert Browser(app, portal.admin).get(approvals).status_code == 200
     assert Browser(app).get("/organization/approvals/no-such-organization").status_code == 404
     assert Browser(app, portal.member).get("/dataset/no-such-dataset/disclosure").status_code == 404
 
@@ -469,3 +472,126 @@ def test_crafted_answers_cost_little_and_never_fail(app, portal):
     assert questions(crafted) == "oia_disclosable"
     assert "คำตอบต้องเป็นใช่หรือไม่ใช่" in text(crafted)
     assert show(portal)["classification"] is None
+
+
+
+@pytest.mark.ckan_config("ckanext.opendata_th.sysadmins_publish_directly", "true")
+def test_with_the_option_a_sysadmin_has_the_approval_queue(app, portal):
+    approvals = f"/organization/approvals/{portal.org['name']}"
+    assert Browser(app, portal.sysadmin).get(approvals).status_code == 200
+
+
+# -- the workflow in the dataset's activity stream --------------------------------------------
+
+def test_the_activity_stream_shows_the_workflow_history_to_members_only(app, portal):
+    dataset = call_action("package_create", {"user": portal.sysadmin["name"]}, **national_dataset(
+        owner_org=portal.org["id"], private=True, resources=[national_resource()]))
+    publish(portal, dataset)
+    call_action("opendata_th_transition", {"user": portal.editor["name"]}, id=dataset["id"],
+                transition="withdraw", comment=SECRET_NOTE)
+    call_action("package_patch", {"user": portal.sysadmin["name"]}, id=dataset["id"], notes="แก้คำอธิบาย")
+    url = f"/dataset/activity/{dataset['name']}"
+    for reader in (portal.member, portal.editor, portal.sysadmin):
+        page = soup(Browser(app, reader).get(url))
+        section = page.select_one("#disclosure-history")
+        assert section is not None, reader["name"]
+        rows = [row.get_text(" ", strip=True) for row in section.select("tbody tr")]
+        withdrawn = rows[0]  # newest first
+        assert "ถอนการเผยแพร่" in withdrawn and "เผยแพร่แล้ว → ส่งกลับแก้ไข" in withdrawn
+        assert SECRET_NOTE in withdrawn and portal.editor["fullname"] in withdrawn
+        assert re.search(r"\b25[6-9]\d\b", withdrawn) and "น." in withdrawn  # Buddhist Era, Bangkok time
+        assert any("อนุมัติ" in row and "รออนุมัติ → เผยแพร่แล้ว" in row for row in rows)
+        assert any("ส่งขออนุมัติ" in row for row in rows) and any("คัดเลือก" in row for row in rows)
+        assert page.select(".activity")  # CKAN's own stream is still there
+    english = soup(Browser(app, portal.member, lang="en").get(url)).select_one("#disclosure-history")
+    assert "Disclosure workflow history" in english.get_text()
+    assert "Published → Returned" in english.get_text()
+    # the dataset is private again: anonymous visitors and outsiders do not get the page
+    for visitor in (Browser(app), Browser(app, portal.other_admin)):
+        response = visitor.get(url)
+        assert response.status_code in (403, 404) and SECRET_NOTE not in text(response)
+
+
+def test_the_activity_stream_of_a_public_dataset_hides_the_workflow_from_outsiders(app, portal):
+    dataset = call_action("package_create", {"user": portal.sysadmin["name"]}, **national_dataset(
+        owner_org=portal.org["id"], private=True, resources=[national_resource()]))
+    call_action("opendata_th_select", {"user": portal.editor["name"]}, id=dataset["id"],
+                reasons=["transparency"], note=SECRET_NOTE)
+    publish(portal, dataset)
+    url = f"/dataset/activity/{dataset['name']}"
+    for visitor in (Browser(app), Browser(app, portal.other_admin)):
+        response = visitor.get(url)
+        assert response.status_code == 200  # CKAN's stream of a public dataset is public
+        assert soup(response).select(".activity")
+        assert soup(response).select_one("#disclosure-history") is None
+        assert SECRET_NOTE not in text(response) and "ประวัติขั้นตอนการเปิดเผยข้อมูล" not in text(response)
+    member = soup(Browser(app, portal.member).get(url)).select_one("#disclosure-history")
+    assert SECRET_NOTE in member.get_text()
+
+
+# -- the quality question reads the data-quality reports ---------------------------------------
+
+def quality_report(dataset, **findings):
+    """A data-quality report of the dataset's first file, as the check job
+    stores it (the job itself: tests/test_quality_reports.py)."""
+    import ckan.model as model
+
+    from ckanext.opendata_th.model.quality import CHECKED, QualityReport
+
+    report = QualityReport(package_id=dataset["id"], resource_id=dataset["resources"][0]["id"],
+                           version="tests", state=CHECKED, **findings)
+    model.Session.add(report)
+    model.repo.commit()
+    return report
+
+
+QUALITY_YES = {"oia_disclosable": "yes", "quality_acceptable": "yes"}
+
+
+def test_the_quality_question_shows_the_reports_and_refuses_yes_while_they_find_problems(app, portal):
+    editor = Browser(app, portal.editor)
+    # no file checked yet: the answer attests the quality
+    asked = editor.get(classify_url(portal.dataset, {"oia_disclosable": "yes"}))
+    assert questions(asked) == "quality_acceptable"
+    quality = soup(asked).select_one("#workflow-quality")
+    assert "ยังไม่ได้ตรวจ" in quality.get_text() and "รับรองคุณภาพ" in quality.get_text()
+    assert questions(editor.get(classify_url(portal.dataset, QUALITY_YES))) == "open_licence"
+
+    quality_report(portal.dataset, errors=4, warnings=1)
+    asked = editor.get(classify_url(portal.dataset, {"oia_disclosable": "yes"}))
+    quality = soup(asked).select_one("#workflow-quality")
+    assert quality.select_one("#data-quality-summary")  # the reports' summary
+    assert "ข้อผิดพลาด 4 รายการ" in quality.select_one(".workflow-quality-problems").get_text()
+    refused = editor.get(classify_url(portal.dataset, QUALITY_YES))
+    assert refused.status_code == 400
+    assert questions(refused) == "quality_acceptable"  # asked again
+    message = soup(refused).select_one(".workflow-question").get_text(" ", strip=True)
+    assert "ตอบว่าคุณภาพพร้อม “ใช่” ไม่ได้" in message and "ข้อผิดพลาด 4 รายการ" in message
+    english = Browser(app, portal.editor, lang="en").get(classify_url(portal.dataset, QUALITY_YES))
+    assert "The quality cannot be “yes” while the data-quality reports" in text(english)
+    # saving the whole path is refused, nothing saved, by the page and by the API
+    page = editor.get(classify_url(portal.dataset, {"oia_disclosable": "yes"}))
+    saved = editor.submit(page, f"/dataset/{portal.dataset['name']}/classify", {
+        "walk": "1", "answers.oia_disclosable": "yes", "answers.quality_acceptable": "yes",
+        "answers.open_licence": "yes"})
+    assert saved.status_code == 400 and questions(saved) == "quality_acceptable"
+    response = app.post("/api/3/action/opendata_th_classify",
+                        headers={"Authorization": portal.editor["token"]},
+                        json={"id": portal.dataset["id"], "answers": {
+                            "oia_disclosable": True, "quality_acceptable": True, "open_licence": True}})
+    assert response.status_code == 409
+    assert "ข้อผิดพลาด 4 รายการ" in " ".join(response.json["error"]["answers.quality_acceptable"])
+    assert show(portal)["classification"] is None
+    # "no" is still recorded: the data needs preparation
+    no = editor.get(classify_url(portal.dataset, {"oia_disclosable": "yes", "quality_acceptable": "no"}))
+    assert no.status_code == 200 and questions(no) is None
+
+    # a newer report without problems: "yes" again
+    quality_report(portal.dataset, errors=0, warnings=2)
+    asked = editor.get(classify_url(portal.dataset, {"oia_disclosable": "yes"}))
+    assert "ไม่พบสิ่งที่ทำให้เผยแพร่ไม่ได้" in soup(asked).select_one("#workflow-quality").get_text()
+    assert questions(editor.get(classify_url(portal.dataset, QUALITY_YES))) == "open_licence"
+    # personal data in the file: refused again
+    quality_report(portal.dataset, errors=0, personal_data=True)
+    refused = editor.get(classify_url(portal.dataset, QUALITY_YES))
+    assert refused.status_code == 400 and "ข้อมูลส่วนบุคคล" in text(refused)

@@ -24,3 +24,12 @@ __all__ += ["quality"]
 from ckanext.opendata_th.views.conversion import conversion  # noqa: E402
 
 __all__ += ["conversion"]
+
+from ckanext.opendata_th.views.feedback import feedback  # noqa: E402
+
+__all__ += ["feedback"]
+
+from ckanext.opendata_th.views.dataset_request import dataset_request  # noqa: E402
+from ckanext.opendata_th.views.high_value import high_value  # noqa: E402
+
+__all__ += ["dataset_request", "high_value"]

@@ -73,11 +73,24 @@ def _show(package: dict[str, Any]) -> dict[str, Any]:
         return tk.abort(403, tk._(MEMBERS_ONLY))
 
 
-def _history(package: dict[str, Any]) -> list[dict[str, Any]]:
+def _history(package: dict[str, Any], limit: int | None = None) -> list[dict[str, Any]]:
+    """The dataset's workflow events, newest first, each with ``what``
+    happened in words ([] for those who may not read them)."""
     try:
-        return calls.action("opendata_th_workflow_history", {"id": package["id"]})
+        history = calls.action("opendata_th_workflow_history", {"id": package["id"], "limit": limit}
+                               if limit else {"id": package["id"]})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return []
+    return [dict(event, what=_event_text(event)) for event in history]
+
+
+def _event_text(event: dict[str, Any]) -> str:
+    """What a history event did: the step and the stages, or its kind."""
+    if event.get("kind") == "transition":
+        return "{step}: {before} → {after}".format(
+            step=event.get("transition_label") or _transition_label(event.get("transition")),
+            before=event.get("from_label") or "", after=event.get("to_label") or "")
+    return _kind_text(event.get("kind") or "")
 
 
 def _posted(name: str, limit: int) -> str:
@@ -166,8 +179,6 @@ def _read_page(package: dict[str, Any], *, errors: dict[str, dict[str, list[str]
         "can_classify": editor and calls.allowed("opendata_th_classify", {"id": package["id"]}),
         "fix_links": _fix_links(package),
         "stage_text": stage_label,
-        "transition_text": _transition_label,
-        "kind_text": _kind_text,
     }), status
 
 
@@ -344,13 +355,15 @@ def _walk_input(source: Any, schema: Any) -> tuple[dict[str, str], dict[str, str
 def _decide(schema: Any, answers: dict[str, Any], details: dict[str, Any],
             package: dict[str, Any]) -> tuple[Any, dict[str, list[str]]]:
     """The decision for these answers; when some are refused (a detail
-    missing, a bad value), the decision up to the first refused question,
-    which is asked again, with the messages by field."""
+    missing, a bad value, "yes" to the quality question while the
+    data-quality reports find problems), the decision up to the first
+    refused question, which is asked again, with the messages by field."""
+    from ckanext.opendata_th import workflow as glue
     from ckanext.opendata_th.playbook import classification
 
     errors: dict[str, list[str]] = {}
     answers = dict(answers)
-    for _attempt in range(len(schema.questions) + 1):
+    for _attempt in range(len(schema.questions) + 2):
         try:
             decision = classification.decide(
                 schema, answers, details, current_category=package.get("data_category"),
@@ -364,6 +377,12 @@ def _decide(schema: Any, answers: dict[str, Any], details: dict[str, Any],
                 answers = {}
             for key in questions:
                 answers.pop(key, None)
+            continue
+        quality = glue.quality_refusals(package["id"], decision.answers)
+        if quality:  # asked again, with what the reports find
+            errors.setdefault(f"answers.{glue.QUALITY_QUESTION}", []).extend(
+                localize.text(message) for message in quality)
+            answers.pop(glue.QUALITY_QUESTION, None)
             continue
         return decision, errors
     return classification.decide(schema, {}, {}), errors
@@ -408,7 +427,9 @@ def _path(schema: Any, decision: Any, package: dict[str, Any]) -> list[dict[str,
     return path
 
 
-def _question(schema: Any, key: str) -> dict[str, Any]:
+def _question(schema: Any, key: str, package: dict[str, Any]) -> dict[str, Any]:
+    from ckanext.opendata_th import workflow as glue
+
     question = schema.questions[key]
     return {
         "key": key, "text": _in_language(question.text), "help": _in_language(question.help),
@@ -416,7 +437,18 @@ def _question(schema: Any, key: str) -> dict[str, Any]:
         "record": [{"key": name, "label": _in_language(schema.details[name].label),
                     "max_length": getattr(schema.details[name], "max_length", None) or 500}
                    for name in (question.record or ())],
+        "quality": _quality(package) if key == glue.QUALITY_QUESTION else None,
     }
+
+
+def _quality(package: dict[str, Any]) -> dict[str, Any]:
+    """What the data-quality reports say, for the quality question: whether
+    a file was checked, and the problems that keep the answer from being
+    "yes" (none: the answer attests the quality)."""
+    from ckanext.opendata_th import workflow as glue
+
+    return {"checked": glue.quality_checked(package["id"]),
+            "problems": [localize.text(message) for message in glue.quality_problems(package["id"])]}
 
 
 def _classify_page(package: dict[str, Any], schema: Any, answers: dict[str, Any],
@@ -430,7 +462,7 @@ def _classify_page(package: dict[str, Any], schema: Any, answers: dict[str, Any]
         law = _in_language(schema.questions[key].law)
         if law and law not in laws:
             laws.append(law)
-    question = _question(schema, decision.next_question) if decision.next_question else None
+    question = _question(schema, decision.next_question, package) if decision.next_question else None
     here = set()
     if question:
         here = {f"answers.{question['key']}"} | {f"details.{d['key']}" for d in question["record"]}
@@ -580,6 +612,28 @@ def opendata_th_workflow_tab_shown(package: dict[str, Any]) -> bool:
     if not package or not package.get("id") or not tk.current_user.is_authenticated:
         return False
     return calls.allowed("opendata_th_workflow_show", {"id": package["id"]})
+
+
+ACTIVITY_EVENTS = 50
+"""The newest workflow events shown on the dataset's activity stream page
+(the disclosure page has them all)."""
+
+
+def opendata_th_workflow_activity(package: dict[str, Any]) -> dict[str, Any] | None:
+    """The dataset's disclosure workflow history for its activity stream
+    page: ``{"events": [...], "more": bool, "url": the disclosure page's
+    history}``, the newest :data:`ACTIVITY_EVENTS` events (stage changes
+    with who, when and the comment; selections, scores, classifications);
+    None for those who may not read it (anonymous visitors, other
+    organizations: ``opendata_th_workflow_history``'s auth decides)."""
+    if not package or not package.get("id") or not tk.current_user.is_authenticated:
+        return None
+    if not calls.allowed("opendata_th_workflow_history", {"id": package["id"]}):
+        return None
+    events = _history(package, limit=ACTIVITY_EVENTS + 1)
+    return {"events": events[:ACTIVITY_EVENTS], "more": len(events) > ACTIVITY_EVENTS,
+            "url": tk.h.url_for("opendata_th_workflow.read", id=package.get("name") or package["id"],
+                                _anchor="history")}
 
 
 def opendata_th_workflow_org_tabs(organization: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,8 @@ one module per area of the playbook."""
 from ckanext.opendata_th.logic.action.disclosure import (
     bulk_update_private,
     bulk_update_public,
+    member_list,
+    package_owner_org_update,
 )
 from ckanext.opendata_th.logic.action.names import (
     group_create,
@@ -35,7 +37,8 @@ from ckanext.opendata_th.logic.action.tags import (
 )
 
 __all__ = ["opendata_th_properties_show", "opendata_th_link_check",
-           "bulk_update_public", "bulk_update_private",
+           "bulk_update_public", "bulk_update_private", "member_list",
+           "package_owner_org_update",
            "tag_list", "tag_autocomplete", "tag_search", "tag_show",
            "vocabulary_show", "vocabulary_list",
            "package_create", "organization_create", "group_create", "opendata_th_name_suggest"]
@@ -101,3 +104,35 @@ from ckanext.opendata_th.logic.action.conversion import (  # noqa: E402
 
 __all__ += ["opendata_th_resource_convert", "opendata_th_conversion_show",
             "opendata_th_conversion_accept", "opendata_th_conversion_discard"]
+
+from ckanext.opendata_th.logic.action.feedback import (  # noqa: E402
+    opendata_th_feedback_answer,
+    opendata_th_feedback_approve,
+    opendata_th_feedback_counts,
+    opendata_th_feedback_create,
+    opendata_th_feedback_hide,
+    opendata_th_feedback_hold,
+    opendata_th_feedback_list,
+    opendata_th_feedback_reopen,
+    opendata_th_feedback_resolve,
+    opendata_th_feedback_show,
+)
+
+__all__ += ["opendata_th_feedback_create", "opendata_th_feedback_list", "opendata_th_feedback_show",
+            "opendata_th_feedback_counts", "opendata_th_feedback_approve", "opendata_th_feedback_answer",
+            "opendata_th_feedback_resolve", "opendata_th_feedback_reopen", "opendata_th_feedback_hold",
+            "opendata_th_feedback_hide"]
+
+from ckanext.opendata_th.logic.action.dataset_request import (  # noqa: E402
+    opendata_th_request_assign,
+    opendata_th_request_create,
+    opendata_th_request_list,
+    opendata_th_request_reply,
+    opendata_th_request_schema_show,
+    opendata_th_request_show,
+    opendata_th_request_triage,
+)
+
+__all__ += ["opendata_th_request_create", "opendata_th_request_list", "opendata_th_request_show",
+            "opendata_th_request_schema_show", "opendata_th_request_triage", "opendata_th_request_assign",
+            "opendata_th_request_reply"]

@@ -8,6 +8,15 @@ check every dataset first (public data classified as open, approved, the
 organization ready) and refuse the whole request when any of them may not
 be public; "Make private" records the published datasets it unpublishes as
 withdrawn in the disclosure workflow.
+
+A published dataset moved to another organization is made private and
+returned to that organization's approvers: by package_update/patch (the
+dataset schema's validator) and by CKAN's ``package_owner_org_update``
+(chained here), which moves it without validating it.
+
+CKAN's ``member_list`` lists an organization's datasets by id to anyone who
+may see the organization, private ones included: it is chained here to
+leave out the datasets the caller may not see.
 """
 from __future__ import annotations
 
@@ -18,6 +27,7 @@ import ckan.model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import localize
+from ckanext.opendata_th import workflow as workflow_glue
 from ckanext.opendata_th.logic import approval_gate, readiness_gate
 from ckanext.opendata_th.playbook import disclosure
 from ckanext.opendata_th.playbook.messages import N_, Message
@@ -154,3 +164,76 @@ def _any_private(context: dict[str, Any], data_dict: dict[str, Any]) -> bool:
     return bool(ids) and model.Session.query(model.Package.id).filter(
         model.Package.id.in_(ids), model.Package.owner_org == data_dict.get("org_id"),
         model.Package.private.is_(True)).first() is not None
+
+
+@tk.side_effect_free
+@tk.chained_action
+def member_list(up_func: Callable[..., Any], context: dict[str, Any], data_dict: dict[str, Any]) -> Any:
+    """CKAN's member_list (same parameters and auth) without the datasets
+    the caller may not see (``package_show``): an organization's private
+    datasets are listed only to its members (and sysadmins), as its page
+    shows them. Without this, an anonymous visitor learned the ids, and the
+    number, of datasets not disclosed."""
+    members = up_func(context, data_dict)
+    if context.get("ignore_auth"):
+        return members
+    ids = {member[0] for member in members if len(member) > 1 and member[1] == "package"}
+    hidden = _hidden_datasets(context, ids)
+    if not hidden:
+        return members
+    return [member for member in members if not (member[1] == "package" and member[0] in hidden)]
+
+
+def _hidden_datasets(context: dict[str, Any], ids: set[str]) -> set[str]:
+    """Which of these datasets the caller of ``context`` may not see: the
+    active public ones everyone sees; the others (private, draft, deleted)
+    only those whom ``package_show``'s auth lets in."""
+    if not ids:
+        return set()
+    model = context.get("model") or ckan.model
+    shown = {id_ for (id_,) in model.Session.query(model.Package.id).filter(
+        model.Package.id.in_(ids), model.Package.private.is_(False), model.Package.state == "active")}
+    hidden = set()
+    user = context.get("user") or ""
+    for id_ in ids - shown:
+        try:
+            tk.check_access("package_show", {"model": model, "user": user}, {"id": id_})
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            hidden.add(id_)
+    return hidden
+
+
+@tk.chained_action
+def package_owner_org_update(up_func: Callable[..., Any], context: dict[str, Any],
+                             data_dict: dict[str, Any]) -> Any:
+    """CKAN's package_owner_org_update (same parameters and auth: sysadmins);
+    a public dataset moved to another organization (or out of any) is made
+    private at once and recalled to the approvers of its new organization,
+    with the reason, in the same transaction: they never approved it. (CKAN's
+    package_update calls this action after it has saved the new owner: the
+    dataset schema's validator has recalled the dataset then.)"""
+    model = context.get("model") or ckan.model
+    package = workflow_glue.dataset(data_dict.get("id"))
+    if package is None or package.private or _organization_id(model, data_dict) == package.owner_org:
+        return up_func(context, data_dict)
+    tk.check_access("package_owner_org_update", context, data_dict)
+    result = up_func({**context, "defer_commit": True}, data_dict)
+    approval_gate.mark_recalled(package, workflow_glue.moved_reason(package.owner_org))
+    # package_patch re-indexes the dataset; the hook after the update
+    # records the recall (logic/approval_gate.record_after_update)
+    tk.get_action("package_patch")({"model": model, "session": model.Session, "ignore_auth": True,
+                                    "defer_commit": True, "user": context.get("user")},
+                                   {"id": package.id, "private": True})
+    if not context.get("defer_commit"):
+        model.repo.commit()
+    return result
+
+
+def _organization_id(model: Any, data_dict: dict[str, Any]) -> Any:
+    """The id of the organization a package_owner_org_update request names
+    (None: no organization; an unknown one as given: CKAN refuses it)."""
+    given = data_dict.get("organization_id")
+    if not given:
+        return None
+    found = model.Group.get(given) if isinstance(given, str) else None
+    return found.id if found is not None else given

@@ -405,9 +405,10 @@ def opendata_th_approval_queue(context: Context, data_dict: DataDict) -> list[di
 def opendata_th_transition(context: Context, data_dict: DataDict) -> dict[str, Any]:
     """Move a dataset to another stage of the disclosure workflow. Editors
     of the dataset; approving and returning are for the organization's
-    approvers (its admins, sysadmins, editors listed in
-    ``ckanext.opendata_th.approvers``). Approving publishes the dataset;
-    withdrawing makes it private again.
+    approvers: its admins and the editors listed in
+    ``ckanext.opendata_th.approvers`` (sysadmins only when
+    ``ckanext.opendata_th.sysadmins_publish_directly`` is on). Approving
+    publishes the dataset; withdrawing makes it private again.
 
     :param id: the dataset's id or name
     :param transition: select, deselect, withhold, reopen, prepare, submit,
@@ -535,8 +536,11 @@ def opendata_th_classify(context: Context, data_dict: DataDict) -> dict[str, Any
     guided form resumes it). A decided outcome sets the dataset's
     data_category and data_classification; an outcome that cannot be
     disclosed withholds a dataset not yet sent for approval, and recalls a
-    published one (made private, back to the approvers). Editors of the
-    dataset.
+    published one (made private, back to the approvers). The quality
+    question is answered "yes" only while the data-quality reports of the
+    dataset's files find no problem that stops publication (personal data,
+    errors); before any file is checked the answer attests it. Editors of
+    the dataset.
 
     :param id: the dataset's id or name
     :param answers: ``{question key: true/false}`` (also "yes"/"no"), see
@@ -545,7 +549,8 @@ def opendata_th_classify(context: Context, data_dict: DataDict) -> dict[str, Any
         ``{"permission_by": "…", "permission_reference": "…"}``
     :returns: the workflow, as ``opendata_th_workflow_show``
     :raises ValidationError: ``{"answers.<question>"|"details.<field>":
-        [...]}`` (409); nothing is changed
+        [...]}`` (409), e.g. ``answers.quality_acceptable`` with the
+        problems the data-quality reports find; nothing is changed
     """
     package = _dataset(data_dict)
     tk.check_access("opendata_th_classify", context, data_dict)
@@ -559,6 +564,9 @@ def opendata_th_classify(context: Context, data_dict: DataDict) -> dict[str, Any
             current_classification=extras.get(CLASSIFICATION_FIELD))
     except classification_rules.ClassificationInputError as error:
         raise refused(error.errors)
+    quality = workflow.quality_refusals(package.id, decision.answers)
+    if quality:  # the data-quality reports decide the quality gate once files are checked
+        raise refused({f"answers.{workflow.QUALITY_QUESTION}": quality})
     user = _user(context)
     user_id = user.id if user else None
     found = workflow.ensure(package, user_id)

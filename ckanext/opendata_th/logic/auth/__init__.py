@@ -77,3 +77,35 @@ from ckanext.opendata_th.logic.auth.conversion import (  # noqa: E402
 
 __all__ += ["opendata_th_resource_convert", "opendata_th_conversion_show",
             "opendata_th_conversion_accept", "opendata_th_conversion_discard"]
+
+from ckanext.opendata_th.logic.auth.feedback import (  # noqa: E402
+    opendata_th_feedback_answer,
+    opendata_th_feedback_approve,
+    opendata_th_feedback_counts,
+    opendata_th_feedback_create,
+    opendata_th_feedback_hide,
+    opendata_th_feedback_hold,
+    opendata_th_feedback_list,
+    opendata_th_feedback_reopen,
+    opendata_th_feedback_resolve,
+    opendata_th_feedback_show,
+)
+
+__all__ += ["opendata_th_feedback_create", "opendata_th_feedback_list", "opendata_th_feedback_show",
+            "opendata_th_feedback_counts", "opendata_th_feedback_approve", "opendata_th_feedback_answer",
+            "opendata_th_feedback_resolve", "opendata_th_feedback_reopen", "opendata_th_feedback_hold",
+            "opendata_th_feedback_hide"]
+
+from ckanext.opendata_th.logic.auth.dataset_request import (  # noqa: E402
+    opendata_th_request_assign,
+    opendata_th_request_create,
+    opendata_th_request_list,
+    opendata_th_request_reply,
+    opendata_th_request_schema_show,
+    opendata_th_request_show,
+    opendata_th_request_triage,
+)
+
+__all__ += ["opendata_th_request_create", "opendata_th_request_list", "opendata_th_request_show",
+            "opendata_th_request_schema_show", "opendata_th_request_triage", "opendata_th_request_assign",
+            "opendata_th_request_reply"]

@@ -1,0 +1,208 @@
+"""Feedback's glue: the configuration the rules read, the sender's address
+and submission count (Redis), who moderates a dataset's feedback, and the
+open counts per dataset and organization.
+
+The rules are :mod:`ckanext.opendata_th.playbook.feedback`; the actions
+(logic/action/feedback.py) store what they decide. Nothing here commits.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import flask
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan import authz
+from ckan.lib.redis import connect_to_redis
+
+from ckanext.opendata_th.model.feedback import Feedback
+from ckanext.opendata_th.playbook import feedback as rules
+
+RATE_COUNT_OPTION = "ckanext.opendata_th.feedback.rate_limit.count"
+RATE_WINDOW_OPTION = "ckanext.opendata_th.feedback.rate_limit.window"
+WORDS_OPTION = "ckanext.opendata_th.feedback.blocked_words"
+LINKS_OPTION = "ckanext.opendata_th.feedback.max_links"
+MODERATE_OPTION = "ckanext.opendata_th.feedback.moderate_signed_in"
+PROXIES_OPTION = "ckanext.opendata_th.feedback.trusted_proxies"
+
+HONEYPOT_FIELD = "website"
+"""The form field people never see (hidden by the page); programs that fill
+in every field fill it in."""
+
+_RATE_DONE = "_opendata_th_feedback_rate"
+"""Where a request keeps its rate decision (flask.g): it is counted once,
+whether the API's check or the action asks first."""
+
+
+# -- configuration -------------------------------------------------------------------
+
+def rate_limit() -> rules.RateLimit:
+    return rules.RateLimit(count=tk.asint(tk.config.get(RATE_COUNT_OPTION, 10)),
+                           window=max(1, tk.asint(tk.config.get(RATE_WINDOW_OPTION, 600))))
+
+
+def spam_rules() -> rules.SpamRules:
+    return rules.SpamRules(blocked_words=rules.parse_word_list(tk.config.get(WORDS_OPTION) or ""),
+                           max_links=tk.asint(tk.config.get(LINKS_OPTION, rules.DEFAULT_MAX_LINKS)))
+
+
+def moderate_signed_in() -> bool:
+    return tk.asbool(tk.config.get(MODERATE_OPTION, False))
+
+
+def trusted_proxies() -> int:
+    return max(0, tk.asint(tk.config.get(PROXIES_OPTION, 0)))
+
+
+# -- how often one sender sends ----------------------------------------------------------
+
+def sender_key() -> Optional[str]:
+    """Whom the request's submissions are counted for: the signed-in user's
+    account, or the address the request came from (see
+    :func:`.playbook.feedback.client_address`). None outside a request (the
+    portal's own commands are not limited)."""
+    if not flask.has_request_context():
+        return None
+    if tk.current_user.is_authenticated:
+        return f"user:{tk.current_user.id}"
+    request = flask.request
+    address = rules.client_address(request.remote_addr, request.headers.get("X-Forwarded-For"),
+                                   trusted_proxies())
+    return f"ip:{rules.rate_key(address)}"
+
+
+def _redis_key(sender: str) -> str:
+    return f"{tk.config.get('ckan.site_id')}:opendata_th:feedback:rate:{sender}"
+
+
+def count_submission() -> Optional[rules.RateDecision]:
+    """Count this request's submission for its sender and decide whether it
+    is allowed (None outside a request). Counted once per request: a
+    second call gives the first's decision."""
+    if not flask.has_request_context():
+        return None
+    done = flask.g.get(_RATE_DONE)
+    if done is not None:
+        return done
+    sender = sender_key()
+    limit = rate_limit()
+    if sender is None or limit.count <= 0:
+        decision = rules.RateDecision(True, 0)
+    else:
+        key = _redis_key(sender)
+        redis = connect_to_redis()
+        pipe = redis.pipeline()
+        pipe.incr(key)
+        pipe.ttl(key)
+        attempts, seconds_left = pipe.execute()
+        if seconds_left is None or seconds_left < 0:  # a new window (or one left without an end)
+            redis.expire(key, limit.window)
+            seconds_left = limit.window
+        decision = rules.rate_decision(int(attempts), limit, int(seconds_left))
+    setattr(flask.g, _RATE_DONE, decision)
+    return decision
+
+
+# -- datasets and people --------------------------------------------------------------------
+
+def dataset(id_or_name: object) -> Optional[model.Package]:
+    """The active dataset with this id or name, or None."""
+    if not isinstance(id_or_name, str) or not id_or_name or len(id_or_name) > 200:
+        return None
+    found = model.Package.get(id_or_name)
+    if found is None or found.state != "active" or found.type != "dataset":
+        return None
+    return found
+
+
+def item(feedback_id: object) -> Optional[Feedback]:
+    if not isinstance(feedback_id, str) or not feedback_id or len(feedback_id) > 100:
+        return None
+    return model.Session.get(Feedback, feedback_id)
+
+
+def user_object(name: Optional[str]) -> Optional[model.User]:
+    found = model.User.get(name) if name else None
+    return found if found is not None and found.state == "active" else None
+
+
+def is_moderator(user: Optional[str], organization_id: Optional[str]) -> bool:
+    """Whether the user moderates the feedback of the organization's
+    datasets: its editors and admins, and sysadmins."""
+    if not user or not organization_id or user_object(user) is None:
+        return False
+    return authz.has_user_permission_for_group_or_org(organization_id, user, "update_dataset")
+
+
+def may_read(user: Optional[str], package: model.Package) -> bool:
+    """Whether the user may see the dataset (CKAN's package_show)."""
+    try:
+        tk.check_access("package_show", {"user": user or "", "model": model}, {"id": package.id})
+    except tk.NotAuthorized:
+        return False
+    return True
+
+
+def is_public(package: model.Package) -> bool:
+    """Whether the dataset is published (feedback may be sent and read)."""
+    return package.state == "active" and not package.private
+
+
+# -- counts ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Counts:
+    """A dataset's or an organization's feedback in numbers."""
+
+    open: int = 0
+    """Complaints and error reports shown and not resolved: they count
+    against the dataset."""
+    held: int = 0
+    """Items waiting for review."""
+    unanswered: int = 0
+    """Items shown that nobody has answered nor resolved yet."""
+    shown: int = 0
+    """Items shown to everyone."""
+
+    def __add__(self, other: "Counts") -> "Counts":
+        return Counts(self.open + other.open, self.held + other.held,
+                      self.unanswered + other.unanswered, self.shown + other.shown)
+
+    def as_dict(self) -> dict[str, int]:
+        return {"open": self.open, "held": self.held, "unanswered": self.unanswered, "shown": self.shown}
+
+
+def counts(*, package_ids: Optional[Iterable[str]] = None,
+           organization_ids: Optional[Iterable[str]] = None) -> dict[str, Any]:
+    """The feedback counts of the given datasets, or of every dataset of the
+    given organizations, in one aggregate query: ``{"datasets": {package_id:
+    Counts}, "organizations": {organization_id: Counts}}`` (datasets without
+    feedback are left out; deleted datasets do not count)."""
+    f = Feedback.__table__
+    p = model.package_table
+    shown = f.c.visibility == rules.VISIBLE
+    query = sa.select(
+        f.c.package_id, p.c.owner_org,
+        sa.func.count().filter(sa.and_(shown, f.c.kind.in_(sorted(rules.COUNTED_KINDS)),
+                                       f.c.progress != rules.RESOLVED)),
+        sa.func.count().filter(f.c.visibility == rules.HELD),
+        sa.func.count().filter(sa.and_(shown, f.c.progress == rules.OPEN)),
+        sa.func.count().filter(shown),
+    ).select_from(f.join(p, p.c.id == f.c.package_id)).where(p.c.state == "active").group_by(
+        f.c.package_id, p.c.owner_org)
+    if package_ids is not None:
+        query = query.where(f.c.package_id.in_(sorted(set(package_ids))))
+    if organization_ids is not None:
+        query = query.where(p.c.owner_org.in_(sorted(set(organization_ids))))
+    datasets: dict[str, Counts] = {}
+    organizations: dict[str, Counts] = {}
+    for package_id, owner_org, open_, held, unanswered, shown_ in model.Session.execute(query):
+        found = Counts(open_, held, unanswered, shown_)
+        datasets[package_id] = found
+        if owner_org:
+            organizations[owner_org] = organizations.get(owner_org, Counts()) + found
+    return {"datasets": datasets, "organizations": organizations}
