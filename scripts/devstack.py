@@ -341,7 +341,8 @@ def cmd_test(stack: Stack, database: str, redis_db: int, pytest_args: list[str])
             argv += ["-n", str(workers)]
         if not given_option(pytest_args, "--dist", "-d"):
             # a module's tests stay in one worker: its module-scoped fixtures
-            # and clean_db_once are set up once
+            # and clean_db_once are set up once; the tests' conftest.py hands
+            # out the longest files first (pytest_xdist_make_scheduler)
             argv += ["--dist", "loadfile"]
     if given_option(pytest_args, "--durations", "--durations") is None:
         # the slowest tests, to keep `make test` within its 20 minutes

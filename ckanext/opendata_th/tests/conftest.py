@@ -1,8 +1,10 @@
 """Shared fixtures. CKAN's own pytest plugin (``--ckan-ini``) provides
 ``reset_db``, ``with_plugins``, ``app`` and the factories."""
+import functools
 import json
 import os
 import sys
+from contextlib import contextmanager
 
 import pytest
 
@@ -30,17 +32,94 @@ def pytest_configure(config):
             "`scripts/devstack.py test -n N` (or `make test`), not pytest -n directly.")
 
 
+# -- the order in which pytest-xdist hands the test files to its workers -------
+
+FILE_SECONDS_KEY = "opendata_th/file_seconds"
+"""Where the pytest cache keeps each test file's seconds in the last run."""
+SECONDS_PER_TEST = (("/tests/browser/", 15.0), ("/tests/playbook/", 0.02), ("/tests/quality/", 0.02))
+"""Seconds a test takes, by folder, for a file the cache does not know (a
+first run, as on a fresh clone): a browser test (Chromium, the portal over
+HTTP) takes many seconds; a rule of the playbook or a data-quality check
+(pure Python) a few milliseconds; the others (CKAN's actions and pages on
+a database) one or two seconds. The pure files, last, fill the gaps."""
+SECONDS_PER_OTHER_TEST = 1.5
+
+
+def estimated_seconds(scope: str, tests: int, known: dict[str, float]) -> float:
+    if scope in known:
+        return known[scope]
+    for folder, seconds in SECONDS_PER_TEST:
+        if folder in "/" + scope:
+            return tests * seconds
+    return tests * SECONDS_PER_OTHER_TEST
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` (what ``scripts/devstack.py test`` asks for) with
+    the longest test files first. pytest-xdist hands out the files with the
+    most tests first, which leaves the browser tests (a few tests a file,
+    seconds each) to the end of the run, where they landed on whichever
+    worker asked last while the other had nothing left; longest first, the
+    short files at the end even out the two workers' time."""
+    if config.getoption("dist", None) != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    cache = getattr(config, "cache", None)
+    known = cache.get(FILE_SECONDS_KEY, {}) if cache is not None else {}
+
+    class LongestFirst(LoadFileScheduling):
+        ordered = False
+
+        def _assign_work_unit(self, node):
+            if not self.ordered:  # the whole queue is known at the first assignment
+                units = sorted(self.workqueue.items(), key=lambda unit: -estimated_seconds(
+                    unit[0], len(unit[1]), known))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+                self.ordered = True
+            super()._assign_work_unit(node)
+
+    return LongestFirst(config, log)
+
+
+_file_seconds: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Each test file's seconds (set-up, test and tear-down of its tests),
+    for the order of the next parallel run."""
+    scope = report.nodeid.split("::", 1)[0]
+    _file_seconds[scope] = _file_seconds.get(scope, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session):
+    """Keep the seconds of a parallel run's files (a run of a few files or
+    tests, in one process, would not say how long a whole file takes)."""
+    config = session.config
+    cache = getattr(config, "cache", None)
+    if cache is None or config.getoption("dist", "no") == "no" or not _file_seconds \
+            or hasattr(config, "workerinput"):  # a worker: the main process has its reports
+        return
+    known = cache.get(FILE_SECONDS_KEY, {})
+    known.update({scope: round(seconds, 2) for scope, seconds in _file_seconds.items()})
+    cache.set(FILE_SECONDS_KEY, known)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session):
     """Make CKAN's ``with_plugins`` (every plugin loaded again for each test)
     and ``app`` cheaper, before CKAN's pytest plugin loads them the first
     time. Each load read every installed package's entry points once per
     plugin, parsed the same YAML files again (CKAN's config declaration,
-    scheming's dataset schema, the web assets) and validated the same config
+    scheming's dataset schema, the web assets, the playbook's readiness and
+    classification schemas) and validated the same config
     declarations again (three times a test, 0.1 s each): about 2 s a test.
     These are the same all through a run, so they are read and validated
     once; what the code gets is unchanged (a copy of the result, which it
-    may change)."""
+    may change). The toolkit's search for a plugin's file and the hashing
+    of the test users' passwords are made cheaper too."""
     if not session.config.getoption("ckan_ini", default=None):
         return  # the pure tests: no CKAN
     import functools
@@ -52,8 +131,51 @@ def pytest_sessionstart(session):
 
     ckan.plugins.core.entry_points = functools.cache(ckan.plugins.core.entry_points)
     yaml.safe_load = _parsed_once(yaml.safe_load)
+    yaml.load = _parsed_once(yaml.load)  # the playbook's schema files, read at each load
     msgspec.yaml.decode = _parsed_once(msgspec.yaml.decode)
     _validate_declarations_once()
+    _callers_found_cheaply()
+    _passwords_hashed_cheaply()
+
+
+def _passwords_hashed_cheaply():
+    """CKAN hashes a user's password with PBKDF2-SHA512 in 25,000 rounds (30
+    ms, on purpose), for each user a test makes and each login: a few
+    thousand times a run. The tests' users get the same hash in 1,000 rounds
+    (the same scheme, salt and check; CKAN's test of the number of rounds,
+    which upgrades older hashes, compares with the same 1,000)."""
+    import ckan.model.user as user
+
+    user.pbkdf2_sha512 = user.pbkdf2_sha512.using(rounds=1000)
+
+
+def _callers_found_cheaply():
+    """CKAN's toolkit finds the file of the plugin that adds a template,
+    public or asset folder with ``inspect.stack()``, which reads the source
+    lines of every frame of the call stack (a hundred frames in a test, and
+    a search of every loaded module for each) to use one file name: tens of
+    milliseconds a folder, a dozen folders each time the plugins are loaded.
+    For those two toolkit functions ``inspect.stack`` gives the same frames
+    and file names without the source lines; for any other caller it is
+    what it was."""
+    import inspect
+
+    import ckan.plugins.toolkit as toolkit
+
+    cheap_for = {toolkit._add_served_directory.__code__, toolkit.add_resource.__code__}
+
+    def stack(context=1):
+        frame = sys._getframe(1)
+        if frame.f_code not in cheap_for:
+            return inspect.getouterframes(frame, context)
+        frames = []
+        while frame is not None:
+            frames.append(inspect.FrameInfo(frame, frame.f_code.co_filename, frame.f_lineno,
+                                            frame.f_code.co_name, None, None))
+            frame = frame.f_back
+        return frames
+
+    inspect.stack = stack
 
 
 def _validate_declarations_once():
@@ -94,9 +216,10 @@ def _copied(value):
 
 
 def _parsed_once(parse):
-    """``parse(text)``, remembered by text, as a deep copy. Streams are read
-    first; calls with options are passed on as they are; a stream that does
-    not parse is parsed again under its own name (for the error's text)."""
+    """``parse(text)`` (or ``parse(text, Loader=...)``), remembered by text
+    (and loader), as a deep copy. Streams are read first; calls with other
+    options are passed on as they are; a stream that does not parse is
+    parsed again under its own name (for the error's text)."""
     import copy
     import functools
     import io
@@ -105,39 +228,138 @@ def _parsed_once(parse):
 
     @functools.wraps(parse)
     def parse_once(source, *args, **options):
-        if args or options:
+        if args or set(options) - {"Loader"}:
             return parse(source, *args, **options)
         text = source if isinstance(source, (str, bytes)) else source.read()
         if not isinstance(text, (str, bytes)):
-            return parse(text)
+            return parse(text, **options)
         try:
-            return copy.deepcopy(remembered(text))
+            return copy.deepcopy(remembered(text, **options))
         except Exception:
             if text is source:
                 raise
             again = io.StringIO(text) if isinstance(text, str) else io.BytesIO(text)
             again.name = getattr(source, "name", "<file>")
-            return parse(again)
+            return parse(again, **options)
 
     return parse_once
+
+
+# -- plugins ----------------------------------------------------------------
+
+_environment_behind = False
+"""True after ``with_plugins`` unloaded the plugins without updating CKAN's
+environment (helpers, actions, templates, ... of the loaded plugins): the
+next test's set-up updates it, or loads the plugins and updates it once."""
+
+
+@contextmanager
+def _environment_update_held():
+    """CKAN's plugin (un)loading without its environment update at the end."""
+    import ckan.plugins.core as core
+
+    update = core.plugins_update
+    core.plugins_update = lambda: None
+    try:
+        yield
+    finally:
+        core.plugins_update = update
+
+
+@pytest.fixture
+def with_plugins(ckan_config):
+    """CKAN's ``with_plugins``: every plugin of ``ckan.plugins`` loaded
+    again for the test (with its system plugins), unloaded after it. CKAN
+    updates its whole environment three times for that (a tenth of a
+    second each, more on a busy machine): after unloading the system
+    plugins, after loading all, and after unloading them at the end. Here
+    it is updated once, after loading: nothing runs between the unloading
+    and the loading, and the update that follows the unloading at the end
+    is left to the next test's set-up (the same update when the next test
+    loads plugins again, which most do)."""
+    global _environment_behind
+    import ckan.plugins.core as core
+
+    with _environment_update_held():
+        core.unload_all()
+    core.load(*core.aslist(core.config.get("ckan.plugins")), *core.find_system_plugins())
+    _environment_behind = False
+    yield
+    with _environment_update_held():
+        core.unload_non_system_plugins()
+    _environment_behind = True
+
+
+@pytest.fixture(autouse=True)
+def _environment_up_to_date(request):
+    """A test without ``with_plugins`` after one with it finds CKAN's
+    environment updated for the plugins unloaded at that test's end."""
+    global _environment_behind
+    if _environment_behind and "with_plugins" not in request.fixturenames:
+        import ckan.plugins.core as core
+
+        core.plugins_update()
+        _environment_behind = False
 
 
 _migrated_versions: dict[str, list] = {}
 """Each plugin's alembic version rows just after ``clean_db`` migrated it."""
 
+VISIBLE_TABLES = ("SELECT relname FROM pg_class WHERE pg_table_is_visible(oid) "
+                  "AND relkind IN ('r', 'p')")
+"""The tables a query without a schema name finds (as SQLAlchemy's has_table)."""
 
-def _plugin_versions(name: str) -> list | None:
-    """The rows of ``<plugin>_alembic_version``; None without that table."""
+
+def _visible_tables(connection) -> set[str]:
+    import sqlalchemy as sa
+
+    return set(connection.execute(sa.text(VISIBLE_TABLES)).scalars())
+
+
+def _plugin_versions(names) -> dict[str, list | None]:
+    """The rows of each plugin's ``<plugin>_alembic_version``; None without
+    that table. One connection, one query a table."""
     import sqlalchemy as sa
 
     import ckan.model as model
 
-    table = f"{name}_alembic_version"
     with model.meta.engine.connect() as connection:  # no lock held after
-        if not sa.inspect(connection).has_table(table):
-            return None
-        return sorted(row[0] for row in
-                      connection.execute(sa.text(f'SELECT version_num FROM "{table}"')))
+        tables = _visible_tables(connection)
+        return {name: sorted(connection.execute(sa.text(
+                    f'SELECT version_num FROM "{name}_alembic_version"')).scalars())
+                if f"{name}_alembic_version" in tables else None
+                for name in names}
+
+
+def _reset_db(reset_db) -> None:
+    """CKAN's ``reset_db``: when CKAN's tables are there, every row of them
+    deleted (but alembic's version) in one go, where CKAN asks for each
+    table whether it exists and then deletes its rows (some ninety round
+    trips); otherwise CKAN's own (its tables dropped and made again)."""
+    import ckan.model as model
+
+    repo = model.repo
+    if not repo.tables_created_and_initialised:
+        reset_db()
+        return
+    model.Session.close_all()
+    repo.session.remove()
+    connection = repo.session.connection()
+    tables = _visible_tables(connection)
+    connection.exec_driver_sql(";".join(
+        f'DELETE FROM "{table.name}"' for table in reversed(repo.metadata.sorted_tables)
+        if table.name != "alembic_version" and table.schema is None and table.name in tables))
+    repo.session.commit()
+    repo.session.remove()
+    repo.init_db()
+    repo.session.flush()
+
+
+@functools.cache
+def _has_migrations(plugin: str) -> bool:
+    from ckan.cli.db import _resolve_alembic_config
+
+    return os.path.exists(_resolve_alembic_config(plugin))
 
 
 @pytest.fixture
@@ -149,23 +371,19 @@ def clean_db(reset_db, migrate_db_for, ckan_config):
     created again by their own alembic migrations, and the search index is
     emptied.
     """
-    from ckan.cli.db import _resolve_alembic_config
-
     import ckan.lib.search as search
 
-    reset_db()
+    _reset_db(reset_db)
     if "ckanext.harvest.model" in sys.modules and "harvest" not in ckan_config.get("ckan.plugins"):
         _create_harvest_tables()
-    for name in ckan_config.get("ckan.plugins"):
-        if not os.path.exists(_resolve_alembic_config(name)):
-            continue
-        # Migrating again takes a third of a second and does nothing while
-        # the plugin's tables are as its migrations left them (CKAN only
-        # emptied them): done when they were dropped or another version set.
-        versions = _plugin_versions(name)
+    plugins = [name for name in ckan_config.get("ckan.plugins") if _has_migrations(name)]
+    # Migrating again takes a third of a second and does nothing while the
+    # plugin's tables are as its migrations left them (CKAN only emptied
+    # them): done when they were dropped or another version set.
+    for name, versions in _plugin_versions(plugins).items():
         if versions is None or versions != _migrated_versions.get(name):
             migrate_db_for(name)
-            _migrated_versions[name] = _plugin_versions(name)
+            _migrated_versions[name] = _plugin_versions([name])[name]
     search.clear_all()  # the PostgreSQL index is not among CKAN's tables
 
 
@@ -225,45 +443,40 @@ def make_app(request, ckan_config):
 
 # -- the portal served over HTTP (browser tests, harvests of this portal) -----
 
-def free_port() -> int:
-    import socket
+@pytest.fixture(scope="session")
+def live_server():
+    """The HTTP server of the test run (see ``web.LiveServer``), started by
+    the first test that asks for ``base_url``."""
+    from ckanext.opendata_th.tests.web import LiveServer
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    server = LiveServer()
+    yield server
+    server.close()
 
 
 @pytest.fixture
-def base_url(ckan_config, make_app):
+def base_url(ckan_config, make_app, live_server):
     """The URL of the real CKAN app (the whole WSGI stack, with its i18n
     middleware and web assets) served over HTTP from a thread. ckan.site_url
     is set to it before the app is made, so the absolute links and redirects
-    CKAN renders stay on this server."""
+    CKAN renders stay on this server. The server is the run's (one port: the
+    tests of a module share their app, as ``make_app`` keeps it); it answers
+    with this test's app until the test ends, and then waits for the requests
+    still running (a page that was closed) before the next test cleans the
+    database."""
     # CKAN caches its job queues and tells RQ about the Redis connection only
     # in the thread that makes a queue first. Make the default queue here, so
     # that it is not the server's request threads (the link check queued after
     # a resource is added), leaving later tests' workers in this thread
     # without a connection.
-    import threading
-
-    from werkzeug.serving import make_server
-
     import ckan.lib.jobs as jobs
 
-    from ckanext.opendata_th.tests.web import QuietRequestHandler
-
     jobs.get_queue()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    ckan_config["ckan.site_url"] = url
-    server = make_server("127.0.0.1", port, make_app().app, threaded=True,
-                         request_handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, name="ckan-test-server", daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    server.server_close()
-    thread.join(10)
+    ckan_config["ckan.site_url"] = live_server.url
+    live_server.serve(make_app().app)
+    yield live_server.url
+    live_server.serve(None)
+    live_server.wait_idle()
 
 
 # -- fixtures of the glue tests (test_jobs, test_subscriptions, test_reminders,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -25,17 +26,51 @@ TIMEOUT_MS = 10_000
 quickly instead of after the default 30 s."""
 
 
-@pytest.fixture(scope="module")
+_running: dict[str, object] = {}
+"""The Chromium of the browser tests this process runs one after another
+(and its Playwright), while they run."""
+
+
+@pytest.fixture
 def chromium():
-    """One headless Debian Chromium for a module's tests: starting it takes
-    seconds, a fresh context (the ``page`` fixture) a fraction of one."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+    """One headless Debian Chromium for the browser tests that a process runs
+    one after another (a whole worker's share of them: they are scheduled
+    first, see ``pytest_xdist_make_scheduler``): starting it takes seconds,
+    a fresh context (the ``page`` fixture) a fraction of one. It is closed
+    after the last of them."""
+    if "browser" not in _running:
+        playwright = sync_playwright().start()
         try:
-            yield browser
-        finally:
+            _running["browser"] = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        except BaseException:
+            playwright.stop()
+            raise
+        _running["playwright"] = playwright
+    return _running["browser"]
+
+
+def _close_chromium() -> None:
+    browser, playwright = _running.pop("browser", None), _running.pop("playwright", None)
+    try:
+        if browser is not None:
             browser.close()
+    finally:
+        if playwright is not None:
+            playwright.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a browser test's fixtures are gone: close Chromium when the next
+    test is not a browser test (or there is none)."""
+    yield
+    if nextitem is None or Path(__file__).parent not in Path(nextitem.path).parents:
+        _close_chromium()
+
+
+def pytest_sessionfinish(session):
+    _close_chromium()
 
 
 @contextmanager
@@ -70,14 +105,29 @@ def page(request, chromium, base_url):
         yield page
 
 
-@pytest.fixture
-def publisher():
+def make_publisher():
     """An editor of two organizations (a publisher), with a known password."""
     user = factories.User(password=PASSWORD, fullname="สมชาย ใจดี")
     member = [{"name": user["name"], "capacity": "editor"}]
     trade = factories.Organization(title=TRADE_DEPARTMENT, users=member)
     factories.Organization(title="สำนักงานปลัดกระทรวงพาณิชย์", users=member)
     return {"user": user, "org": trade}
+
+
+@pytest.fixture
+def publisher():
+    """An editor of two organizations (a publisher), with a known password."""
+    return make_publisher()
+
+
+def once_per_module(request, name: str, make):
+    """``make()`` for the first test of the module that asks for ``name``,
+    and the same value for the module's later tests: for what the tests of
+    a module share when its database is cleaned once (``clean_db_once``)."""
+    made = request.module.__dict__.setdefault("_made_once", {})
+    if name not in made:
+        made[name] = make()
+    return made[name]
 
 
 def log_in(page, base_url, user):
@@ -88,6 +138,25 @@ def log_in(page, base_url, user):
     with page.expect_navigation():
         page.press("#field-password", "Enter")  # the header's search form has a submit button too
     expect(page.locator(".account .username")).to_contain_text(user["fullname"])
+
+
+MODULES_STARTED = """() => {
+    const module = window.ckan && window.ckan.module;
+    if (!module || !module.registry || !module.instances) return false;
+    const named = [...document.querySelectorAll('[data-module]')].some(el =>
+        el.getAttribute('data-module').trim().split(/\\s+/).some(name => module.registry[name]));
+    return !named || Object.keys(module.instances).length > 0;
+}"""
+"""True once CKAN has started the JavaScript modules of the page (it starts
+them all in one go, once the page's JS translations have come), or when the
+page has none."""
+
+
+def wait_for_modules(page):
+    """Wait until CKAN's JavaScript modules have started on the page (they
+    show, hide and fill parts of it), then for the browser to draw it."""
+    page.wait_for_function(MODULES_STARTED)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
 def choose_in_select2(page, container, typed, result):

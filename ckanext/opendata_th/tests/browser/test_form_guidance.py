@@ -4,7 +4,11 @@ chosen, the update time only for daily or shorter units, only the
 classification levels the category allows, long choice lists in columns,
 calendar hints on year and date fields, and error-summary links that put the
 cursor in their field. Without JavaScript every field is shown and a dataset
-can still be created."""
+can still be created.
+
+The tests only look at the form (one adds a dataset of its own name): they
+share one publisher, logged in once, and the database is cleaned before the
+first of them only."""
 from __future__ import annotations
 
 import pytest
@@ -16,9 +20,10 @@ from ckan.tests.helpers import call_action
 from ckanext.opendata_th.playbook import frequency
 from ckanext.opendata_th.playbook import national_schema as ns
 from ckanext.opendata_th.tests.browser.conftest import (
-    TIMEOUT_MS, TRADE_DEPARTMENT, field, fresh_page, log_in)
+    TIMEOUT_MS, TRADE_DEPARTMENT, field, fresh_page, log_in, make_publisher, once_per_module,
+    wait_for_modules)
 
-pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db_once")]
 
 RECORD, STATISTICAL, GEOSPATIAL = ns.DATA_TYPES[:3]
 SECTIONS = [
@@ -35,11 +40,32 @@ grouped, per data type, with nothing chosen but the data type."""
 
 
 @pytest.fixture
-def new_form(page, base_url, publisher):
-    """/dataset/new, open in the browser of a logged-in publisher."""
-    log_in(page, base_url, publisher["user"])
-    page.goto(base_url + "/dataset/new")
-    return page
+def publisher(request):
+    """The module's publisher (an editor of two organizations), made once."""
+    return once_per_module(request, "publisher", make_publisher)
+
+
+@pytest.fixture
+def logged_in(request, chromium, base_url, publisher):
+    """The cookies of the publisher's session, logged in once through the
+    login form (each test still gets a new browser context)."""
+    def log_in_once():
+        with fresh_page(request, chromium) as page:
+            log_in(page, base_url, publisher["user"])
+            return page.context.storage_state()
+
+    return once_per_module(request, "logged_in", log_in_once)
+
+
+@pytest.fixture
+def new_form(request, chromium, base_url, logged_in):
+    """/dataset/new, open in the browser of a logged-in publisher, its
+    scripts started."""
+    with fresh_page(request, chromium, storage_state=logged_in) as page:
+        page.goto(base_url + "/dataset/new")
+        expect(page.locator(".account .username")).to_be_visible()  # still logged in
+        wait_for_modules(page)
+        yield page
 
 
 def test_the_form_is_in_sections_in_the_order_a_publisher_fills_them(new_form):
@@ -207,11 +233,11 @@ def test_the_form_is_much_shorter_than_it_was(new_form):
 # --- without JavaScript --------------------------------------------------------------------
 
 @pytest.fixture
-def page_without_javascript(request, chromium, base_url):
-    """A Chromium page with JavaScript turned off (a screenshot in /tmp when
-    the test fails, as the ``page`` fixture does)."""
+def page_without_javascript(request, chromium, base_url, logged_in):
+    """A Chromium page of the logged-in publisher with JavaScript turned off
+    (a screenshot in /tmp when the test fails, as the ``page`` fixture does)."""
     # a whole form is posted and a dataset created: slower than a page view
-    with fresh_page(request, chromium, timeout_ms=3 * TIMEOUT_MS,
+    with fresh_page(request, chromium, timeout_ms=3 * TIMEOUT_MS, storage_state=logged_in,
                     java_script_enabled=False) as page:
         yield page
 
@@ -219,8 +245,7 @@ def page_without_javascript(request, chromium, base_url):
 def test_without_javascript_every_field_is_shown_and_a_dataset_can_be_created(
         page_without_javascript, base_url, publisher):
     page = page_without_javascript
-    user, org = publisher["user"], publisher["org"]
-    log_in(page, base_url, user)
+    org = publisher["org"]
     page.goto(base_url + "/dataset/new")
 
     # nothing is hidden: every field of every data type, every "other" box, the update time
@@ -271,9 +296,9 @@ def test_without_javascript_every_field_is_shown_and_a_dataset_can_be_created(
 
 
 def test_without_javascript_the_server_refuses_what_the_script_would_have_hidden(
-        page_without_javascript, base_url, publisher):
+        page_without_javascript, base_url):
     page = page_without_javascript
-    log_in(page, base_url, publisher["user"])
+    datasets_before = model.Session.query(model.Package).count()
     page.goto(base_url + "/dataset/new")
     page.select_option("#field-data_category", "ข้อมูลสาธารณะ")
     page.select_option("#field-data_classification", "ลับ")  # the script would not offer it
@@ -285,4 +310,4 @@ def test_without_javascript_the_server_refuses_what_the_script_would_have_hidden
         expect(field(page, name).locator(".error-block")).to_be_visible()
         expect(page.locator(f".error-explanation a[href='#field-{name}']")).to_be_visible()
     expect(page.locator("#field-data_classification")).to_have_value("ลับ")  # what was chosen is kept
-    assert model.Session.query(model.Package).count() == 0
+    assert model.Session.query(model.Package).count() == datasets_before  # none was added

@@ -27,7 +27,8 @@ from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
 from ckanext.opendata_th import readiness
-from ckanext.opendata_th.tests.browser.conftest import PASSWORD, TRADE_DEPARTMENT, log_in
+from ckanext.opendata_th.tests.browser.conftest import (
+    PASSWORD, TRADE_DEPARTMENT, log_in, wait_for_modules)
 from ckanext.opendata_th.tests.datasets import create_dataset, national_dataset, national_resource
 from ckanext.opendata_th.tests.test_glossary import effective_catalog
 
@@ -71,9 +72,10 @@ def scheming_messages() -> set[str | tuple[str, str]]:
     return extracted(ckanext.scheming, "**/templates/**.html")
 
 
-def catalog_messages() -> set[str | tuple[str, str]]:
+@lru_cache(maxsize=1)
+def catalog_messages() -> frozenset[str | tuple[str, str]]:
     """Every message of the catalogs CKAN loads: a msgid, or a (singular,
-    plural) pair."""
+    plural) pair (read once: babel reads every template of CKAN)."""
     found = scheming_messages()
     # CKAN's templates and scripts have messages its catalog template lacks
     found |= extracted(ckan, "templates/**.html", "public/base/javascript/**.js")
@@ -82,7 +84,7 @@ def catalog_messages() -> set[str | tuple[str, str]]:
                  / "ckanext-opendata_th.po"):
         with path.open("rb") as stream:
             found.update(message.id for message in read_po(stream) if message.id)
-    return found
+    return frozenset(found)
 
 
 class Untranslated:
@@ -210,7 +212,7 @@ def test_no_untranslated_english_on_the_pages_people_see_in_thai(page, base_url,
         with page.expect_response(lambda response: "/api/i18n/th" in response.url):
             page.goto(base_url + path, wait_until="domcontentloaded")
         expect(page.locator("html")).to_have_attribute("lang", "th")
-        page.wait_for_timeout(150)  # the modules' own rendering
+        wait_for_modules(page)  # what CKAN's modules show
         english = untranslated().found_in(page.evaluate(COLLECT_TEXT))
         if english:
             seen[f"{path} ({who})"] = english
