@@ -21,6 +21,7 @@ from ckan.lib.redis import connect_to_redis
 
 from ckanext.opendata_th.model.feedback import Feedback
 from ckanext.opendata_th.playbook import feedback as rules
+from ckanext.opendata_th.workflow import dataset  # noqa: F401  (the active dataset by id or name)
 
 RATE_COUNT_OPTION = "ckanext.opendata_th.feedback.rate_limit.count"
 RATE_WINDOW_OPTION = "ckanext.opendata_th.feedback.rate_limit.window"
@@ -108,16 +109,6 @@ def count_submission() -> Optional[rules.RateDecision]:
 
 
 # -- datasets and people --------------------------------------------------------------------
-
-def dataset(id_or_name: object) -> Optional[model.Package]:
-    """The active dataset with this id or name, or None."""
-    if not isinstance(id_or_name, str) or not id_or_name or len(id_or_name) > 200:
-        return None
-    found = model.Package.get(id_or_name)
-    if found is None or found.state != "active" or found.type != "dataset":
-        return None
-    return found
-
 
 def item(feedback_id: object) -> Optional[Feedback]:
     if not isinstance(feedback_id, str) or not feedback_id or len(feedback_id) > 100:
