@@ -116,6 +116,22 @@ def readiness_overdue(org_name: str | None):
                    f"\t{readiness_jobs.activity_name(action['activity'], 'th')}: {action['description']}")
 
 
+@opendata_th.command()
+def measure():
+    """Record, for every organization, how many of its published datasets
+    are up to date with their update schedules today: the current fiscal
+    year's figure for the yearly target (run daily; the last run of a
+    fiscal year is that year's figure)."""
+    import ckan.model as model
+
+    from ckanext.opendata_th import dashboard
+
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    measured = dashboard.measure_up_to_date({"user": site_user["name"], "ignore_auth": True})
+    model.repo.commit()
+    click.echo(f"วัดความเป็นปัจจุบันของ {measured} หน่วยงาน / measured {measured} organizations")
+
+
 @opendata_th.command("check-links")
 @click.option("--org", "org_name", default=None, help="Only this organization (name or id)")
 def check_links(org_name: str | None):

@@ -154,3 +154,28 @@ def catalog_list(not_empty, ignore_missing, unicode_safe, ignore):
 def catalog_import(not_empty, unicode_safe, ignore):
     # "upload" (a file) and "content" (CSV text) are read by the action
     return {"organization_id": [not_empty, unicode_safe], "__extras": [ignore]}
+
+
+# -- yearly targets and the dashboard (the target values and the fiscal
+# year are checked by playbook.targets.parse_targets and
+# playbook.readiness.parse_fiscal_year)
+
+@validator_args
+def dashboard_show(ignore_missing, unicode_safe, ignore):
+    return {"organization": [ignore_missing, unicode_safe],
+            "fiscal_year": [ignore_missing],
+            "__extras": [ignore]}
+
+
+@validator_args
+def target_show(not_empty, ignore_missing, unicode_safe, ignore):
+    return {"organization": [not_empty, unicode_safe],
+            "fiscal_year": [ignore_missing],
+            "__extras": [ignore]}
+
+
+@validator_args
+def target_update(not_empty, ignore_missing, unicode_safe, ignore):
+    return {"organization": [not_empty, unicode_safe],
+            "fiscal_year": [not_empty],
+            "__extras": [ignore]}

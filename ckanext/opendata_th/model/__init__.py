@@ -27,3 +27,7 @@ __all__ += ["Conversion"]
 from ckanext.opendata_th.model.feedback import Feedback, FeedbackEvent  # noqa: E402
 
 __all__ += ["Feedback", "FeedbackEvent"]
+
+from ckanext.opendata_th.model.target import YearlyMeasure, YearlyTarget  # noqa: E402
+
+__all__ += ["YearlyTarget", "YearlyMeasure"]

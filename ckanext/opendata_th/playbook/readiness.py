@@ -663,6 +663,13 @@ def _stored_level(answer: object) -> int | None:
     return level if isinstance(level, int) and not isinstance(level, bool) else None
 
 
+def levels(schema: ReadinessSchema, document: dict | None) -> dict[str, int | None]:
+    """Each activity's level in the document (None: not assessed), in the
+    schema's order."""
+    answers = _answers(document)
+    return {activity.key: _stored_level(answers.get(activity.key)) for activity in schema.activities}
+
+
 def evaluate(schema: ReadinessSchema, document: dict | None, required_level: int | None = None) -> Verdict:
     """Ready when every activity of the schema is at or above
     ``required_level`` (None: the schema's rule); a missing document or

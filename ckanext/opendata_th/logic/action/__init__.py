@@ -136,3 +136,13 @@ from ckanext.opendata_th.logic.action.dataset_request import (  # noqa: E402
 __all__ += ["opendata_th_request_create", "opendata_th_request_list", "opendata_th_request_show",
             "opendata_th_request_schema_show", "opendata_th_request_triage", "opendata_th_request_assign",
             "opendata_th_request_reply"]
+
+from ckanext.opendata_th.logic.action.dashboard import (  # noqa: E402
+    opendata_th_dashboard_show,
+    opendata_th_target_show,
+    opendata_th_target_update,
+    opendata_th_yearly_report_show,
+)
+
+__all__ += ["opendata_th_dashboard_show", "opendata_th_yearly_report_show",
+            "opendata_th_target_show", "opendata_th_target_update"]

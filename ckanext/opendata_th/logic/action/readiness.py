@@ -46,7 +46,7 @@ def _organization(data_dict: DataDict) -> model.Group:
     return found
 
 
-def _fiscal_year(value: Any, field: str = "fiscal_year") -> int:
+def fiscal_year_param(value: Any, field: str = "fiscal_year") -> int:
     """A fiscal year (BE) given by the caller; missing or empty: the current one."""
     current = readiness.current_fiscal_year()
     if value is None or value == "":
@@ -267,7 +267,7 @@ def opendata_th_readiness_show(context: Context, data_dict: DataDict) -> dict[st
         responsible and files
     """
     organization = _organization(data_dict)
-    year = _fiscal_year(data_dict.get("fiscal_year"))
+    year = fiscal_year_param(data_dict.get("fiscal_year"))
     tk.check_access("opendata_th_readiness_show", context, {**data_dict, "fiscal_year": year})
     full = _can_read_all(organization, context)
     found = readiness.assessment(organization.id, year)
@@ -300,7 +300,7 @@ def opendata_th_readiness_update(context: Context, data_dict: DataDict) -> dict[
     tk.check_access("opendata_th_readiness_update", context, data_dict)
     data = validated(data_dict, schema.readiness_update(), context,
                       leave=("activities", "actions", "published"))
-    year = _fiscal_year(data["fiscal_year"])
+    year = fiscal_year_param(data["fiscal_year"])
     published = _published(data.get("published"))
     given = {key: data[key] for key in ("activities", "actions") if key in data}
     questionnaire = readiness.schema()
@@ -392,7 +392,7 @@ def opendata_th_readiness_list(context: Context, data_dict: DataDict) -> list[di
                  "modified": _iso(found.modified)}
                 for found in query.order_by(ReadinessAssessment.fiscal_year.desc())]
     tk.check_access("opendata_th_readiness_list", context, data_dict)
-    year = _fiscal_year(data_dict.get("fiscal_year"))
+    year = fiscal_year_param(data_dict.get("fiscal_year"))
     organizations = model.Session.query(model.Group).filter(
         model.Group.is_organization.is_(True), model.Group.state == "active").all()
     by_organization = {found.organization_id: found for found in model.Session.query(
@@ -434,7 +434,7 @@ def opendata_th_readiness_history(context: Context, data_dict: DataDict) -> list
         "changes": [{"field", "field_text", "old", "new"}]}]``
     """
     organization = _organization(data_dict)
-    year = _fiscal_year(data_dict.get("fiscal_year"))
+    year = fiscal_year_param(data_dict.get("fiscal_year"))
     tk.check_access("opendata_th_readiness_history", context, data_dict)
     found = readiness.assessment(organization.id, year)
     if found is None:
@@ -470,8 +470,8 @@ def opendata_th_readiness_copy_forward(context: Context, data_dict: DataDict) ->
     organization = _organization(data_dict)
     tk.check_access("opendata_th_readiness_copy_forward", context, data_dict)
     data = validated(data_dict, schema.readiness_copy_forward(), context)
-    from_year = _fiscal_year(data["from_year"], "from_year")
-    to_year = _fiscal_year(data.get("to_year") or from_year + 1, "to_year")
+    from_year = fiscal_year_param(data["from_year"], "from_year")
+    to_year = fiscal_year_param(data.get("to_year") or from_year + 1, "to_year")
     if to_year <= from_year:
         raise refused({"to_year": [Message(N_("The new fiscal year must come after {year}"),
                                             year=from_year)]})
@@ -548,7 +548,7 @@ def opendata_th_readiness_file_upload(context: Context, data_dict: DataDict) -> 
     organization = _organization(data_dict)
     tk.check_access("opendata_th_readiness_file_upload", context, data_dict)
     data = validated(data_dict, schema.readiness_file_upload(), context, leave=("upload",))
-    year = _fiscal_year(data["fiscal_year"])
+    year = fiscal_year_param(data["fiscal_year"])
     questionnaire = readiness.schema()
     if data["activity"] not in questionnaire.keys:
         raise refused({"activity": [Message(N_("Unknown activity “{key}”: the activities are {keys}"),
