@@ -5,6 +5,8 @@
 # run as root on Debian/Ubuntu; otherwise prints the command to run.
 # With --browser it also checks Debian's Chromium, which the browser tests
 # drive (Playwright uses it; it never downloads a browser of its own).
+# Always: a Thai font for the yearly report's PDF (TLWG Laksaman, the free
+# equivalent of TH Sarabun, the Thai government's document font).
 set -u
 browser=no
 if [ "${1:-}" = "--browser" ]; then browser=yes; shift; fi
@@ -14,6 +16,7 @@ if [ $browser = yes ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi 'thai\|loma\|garuda\|tlwg' || missing+=(fonts-tlwg-loma-otf)
 fi
+fc-list 2>/dev/null | grep -qi 'laksaman' || missing+=(fonts-tlwg-laksaman-otf)
 command -v gcc >/dev/null 2>&1 || missing+=(build-essential)
 command -v pg_config >/dev/null 2>&1 || missing+=(libpq-dev)
 include=$("$python" -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)

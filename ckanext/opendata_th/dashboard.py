@@ -25,7 +25,7 @@ from ckanext.opendata_th import annotations, localize, readiness
 from ckanext.opendata_th import feedback as feedback_glue
 from ckanext.opendata_th.model.dataset_request import DatasetRequest, open_counts
 from ckanext.opendata_th.model.feedback import Feedback, FeedbackEvent
-from ckanext.opendata_th.model.quality import CHECKED, QualityReport
+from ckanext.opendata_th.model.quality import CHECKED
 from ckanext.opendata_th.model.readiness import ReadinessAssessment
 from ckanext.opendata_th.model.target import YearlyMeasure, YearlyTarget
 from ckanext.opendata_th.model.types import utcnow
@@ -102,6 +102,7 @@ def published(context: dict[str, Any], organization_id: Optional[str]) -> tuple[
 
 
 def _active_datasets(organization_id: Optional[str]) -> sa.sql.Select:
+    """The ids of the active datasets (of the organization)."""
     p = model.package_table
     query = sa.select(p.c.id).where(p.c.state == "active", p.c.type == "dataset")
     if organization_id:
@@ -109,38 +110,45 @@ def _active_datasets(organization_id: Optional[str]) -> sa.sql.Select:
     return query
 
 
+_QUALITY = """
+WITH resources AS (
+    SELECT r.id AS resource_id FROM resource r JOIN package p ON p.id = r.package_id
+    WHERE r.state = 'active' AND p.state = 'active' AND p.type = 'dataset' {scope}
+), latest AS (
+    -- the newest report of each resource (sorted bytewise: ids need no collation)
+    SELECT DISTINCT ON (q.resource_id COLLATE "C") q.package_id, q.state, q.errors, q.warnings,
+           q.personal_data
+    FROM opendata_th_quality_report q JOIN resources USING (resource_id)
+    ORDER BY q.resource_id COLLATE "C", q.checked_at DESC
+), worst AS (
+    SELECT package_id, sum(errors) AS errors, sum(warnings) AS warnings FROM latest
+    WHERE state = :checked GROUP BY package_id HAVING sum(errors) + sum(warnings) > 0
+    ORDER BY sum(errors) DESC, sum(warnings) DESC, package_id LIMIT :listed
+)
+SELECT (SELECT count(*) FROM resources),
+       count(*) FILTER (WHERE state = :checked),
+       count(*) FILTER (WHERE state = :checked AND errors > 0),
+       count(*) FILTER (WHERE state = :checked AND warnings > 0),
+       count(*) FILTER (WHERE personal_data),
+       count(*) FILTER (WHERE state <> :checked),
+       (SELECT json_agg(json_build_array(p.name, p.title, w.errors, w.warnings)
+                        ORDER BY w.errors DESC, w.warnings DESC, p.name)
+        FROM worst w JOIN package p ON p.id = w.package_id)
+FROM latest
+"""
+
+
 def quality(organization_id: Optional[str]) -> dict[str, Any]:
     """The newest quality report of each active resource of the active
-    datasets, summed; the datasets with the most errors named."""
-    q, r, p = QualityReport.__table__, model.resource_table, model.package_table
-    latest = (sa.select(q.c.resource_id, q.c.package_id, q.c.state, q.c.errors, q.c.warnings,
-                        q.c.personal_data)
-              .select_from(q.join(r, sa.and_(r.c.id == q.c.resource_id, r.c.state == "active")))
-              .where(q.c.package_id.in_(_active_datasets(organization_id)))
-              .order_by(q.c.resource_id, q.c.checked_at.desc())
-              .distinct(q.c.resource_id).subquery())
-    checked = latest.c.state == CHECKED
-    totals = model.Session.execute(sa.select(
-        sa.func.count().filter(checked),
-        sa.func.count().filter(sa.and_(checked, latest.c.errors > 0)),
-        sa.func.count().filter(sa.and_(checked, latest.c.warnings > 0)),
-        sa.func.count().filter(latest.c.personal_data),
-        sa.func.count().filter(sa.not_(checked)),
-    )).one()
-    resources = model.Session.execute(
-        sa.select(sa.func.count()).select_from(r.join(p, p.c.id == r.c.package_id)).where(
-            r.c.state == "active", r.c.package_id.in_(_active_datasets(organization_id)))).scalar()
-    worst = model.Session.execute(
-        sa.select(p.c.name, p.c.title, sa.func.sum(latest.c.errors), sa.func.sum(latest.c.warnings))
-        .select_from(latest.join(p, p.c.id == latest.c.package_id))
-        .where(checked).group_by(p.c.name, p.c.title)
-        .having(sa.func.sum(latest.c.errors) + sa.func.sum(latest.c.warnings) > 0)
-        .order_by(sa.func.sum(latest.c.errors).desc(), sa.func.sum(latest.c.warnings).desc(), p.c.name)
-        .limit(LISTED)).all()
-    return {"resources": int(resources or 0), "checked": totals[0], "with_errors": totals[1],
-            "with_warnings": totals[2], "personal_data": totals[3], "not_checkable": totals[4],
+    datasets, summed; the datasets with the most findings named. One
+    statement."""
+    scope = "AND p.owner_org = :organization_id" if organization_id else ""
+    row = model.Session.execute(sa.text(_QUALITY.format(scope=scope)), {
+        "organization_id": organization_id, "checked": CHECKED, "listed": LISTED}).one()
+    return {"resources": row[0], "checked": row[1], "with_errors": row[2], "with_warnings": row[3],
+            "personal_data": row[4], "not_checkable": row[5],
             "datasets": [{"name": name, "title": title or name, "errors": int(errors),
-                          "warnings": int(warnings)} for name, title, errors, warnings in worst]}
+                          "warnings": int(warnings)} for name, title, errors, warnings in row[6] or []]}
 
 
 def feedback_counts(organization_id: Optional[str]) -> dict[str, int]:
@@ -183,7 +191,8 @@ def readiness_figures(organization_id: Optional[str], year: int) -> dict[str, An
             "max_level": schema.max_level,
             "ready": (verdicts[0].ready if verdicts else False) if organization_id else None,
             "organizations_assessed": None if organization_id else len(documents),
-            "organizations_ready": None if organization_id else sum(v.ready for v in verdicts)}
+            "organizations_ready": None if organization_id else sum(v.ready for v in verdicts),
+            "activities": activities}
 
 
 # -- the year's figures ------------------------------------------------------------
@@ -196,24 +205,32 @@ def _fiscal_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _first_publications(organization_id: Optional[str], year: int) -> sa.sql.Subquery:
-    """The datasets of the organization published now whose first
-    publication falls in the fiscal year, with its moment."""
+    """The active datasets (of the organization) published now whose first
+    publication falls in the fiscal year, with its moment: a publication in
+    the year and none before it."""
     start, end = _fiscal_bounds(year)
-    e, w = WorkflowEvent.__table__, WorkflowRecord.__table__
-    first = (sa.select(e.c.package_id, sa.func.min(e.c.at).label("published_at"))
-             .where(e.c.to_stage == workflow.PUBLISHED).group_by(e.c.package_id).subquery())
-    query = (sa.select(first.c.package_id, first.c.published_at)
-             .select_from(first.join(w, w.c.package_id == first.c.package_id))
-             .where(w.c.stage == workflow.PUBLISHED, first.c.published_at >= start,
-                    first.c.published_at < end,
-                    first.c.package_id.in_(_active_datasets(organization_id))))
-    return query.subquery()
+    e, w, p = WorkflowEvent.__table__, WorkflowRecord.__table__, model.package_table
+    before = sa.exists(sa.select(e.c.id).where(e.c.package_id == w.c.package_id,
+                                               e.c.to_stage == workflow.PUBLISHED, e.c.at < start))
+    first = (sa.select(sa.func.min(e.c.at)).where(
+        e.c.package_id == w.c.package_id, e.c.to_stage == workflow.PUBLISHED,
+        e.c.at >= start, e.c.at < end).scalar_subquery())
+    query = (sa.select(w.c.package_id, first.label("published_at"))
+             .select_from(w.join(p, p.c.id == w.c.package_id))
+             .where(w.c.stage == workflow.PUBLISHED, p.c.state == "active", p.c.type == "dataset",
+                    sa.not_(before)))
+    if organization_id:
+        query = query.where(p.c.owner_org == organization_id)
+    found = query.subquery()
+    return sa.select(found).where(found.c.published_at.is_not(None)).subquery()
 
 
 def _high_value(package_id: sa.ColumnElement) -> sa.ColumnElement:
+    """Whether the dataset's ``high_value_dataset`` is "True" (one set of
+    ids, hashed, rather than a look-up per dataset)."""
     x = model.package_extra_table
-    return sa.exists(sa.select(x.c.id).where(x.c.package_id == package_id, x.c.key == annotations.HIGH_VALUE_FIELD,
-                                             x.c.value.in_(HIGH_VALUE), x.c.state == "active"))
+    return package_id.in_(sa.select(x.c.package_id).where(
+        x.c.key == annotations.HIGH_VALUE_FIELD, x.c.value.in_(HIGH_VALUE), x.c.state == "active"))
 
 
 def published_in(organization_id: Optional[str], year: int) -> tuple[int, int]:
@@ -227,6 +244,19 @@ def published_in(organization_id: Optional[str], year: int) -> tuple[int, int]:
 
 def current_fiscal_year() -> int:
     return readiness.current_fiscal_year()
+
+
+def first_fiscal_year(organization_id: Optional[str]) -> Optional[int]:
+    """The earliest fiscal year with targets or a readiness assessment (of
+    the organization, or of any), or None."""
+    found = []
+    for table in (YearlyTarget, ReadinessAssessment):
+        query = model.Session.query(sa.func.min(table.fiscal_year))
+        if organization_id:
+            query = query.filter(table.organization_id == organization_id)
+        found.append(query.scalar())
+    years = [year for year in found if year is not None]
+    return min(years) if years else None
 
 
 def up_to_date_in(organization_id: Optional[str], year: int,

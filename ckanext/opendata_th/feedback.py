@@ -17,8 +17,8 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan import authz
-from ckan.lib.redis import connect_to_redis
 
+from ckanext.opendata_th import ratelimit
 from ckanext.opendata_th.model.feedback import Feedback
 from ckanext.opendata_th.playbook import feedback as rules
 from ckanext.opendata_th.workflow import dataset  # noqa: F401  (the active dataset by id or name)
@@ -28,7 +28,6 @@ RATE_WINDOW_OPTION = "ckanext.opendata_th.feedback.rate_limit.window"
 WORDS_OPTION = "ckanext.opendata_th.feedback.blocked_words"
 LINKS_OPTION = "ckanext.opendata_th.feedback.max_links"
 MODERATE_OPTION = "ckanext.opendata_th.feedback.moderate_signed_in"
-PROXIES_OPTION = "ckanext.opendata_th.feedback.trusted_proxies"
 
 HONEYPOT_FIELD = "website"
 """The form field people never see (hidden by the page); programs that fill
@@ -55,55 +54,22 @@ def moderate_signed_in() -> bool:
     return tk.asbool(tk.config.get(MODERATE_OPTION, False))
 
 
-def trusted_proxies() -> int:
-    return max(0, tk.asint(tk.config.get(PROXIES_OPTION, 0)))
-
-
 # -- how often one sender sends ----------------------------------------------------------
 
-def sender_key() -> Optional[str]:
-    """Whom the request's submissions are counted for: the signed-in user's
-    account, or the address the request came from (see
-    :func:`.playbook.feedback.client_address`). None outside a request (the
-    portal's own commands are not limited)."""
-    if not flask.has_request_context():
-        return None
-    if tk.current_user.is_authenticated:
-        return f"user:{tk.current_user.id}"
-    request = flask.request
-    address = rules.client_address(request.remote_addr, request.headers.get("X-Forwarded-For"),
-                                   trusted_proxies())
-    return f"ip:{rules.rate_key(address)}"
-
-
-def _redis_key(sender: str) -> str:
-    return f"{tk.config.get('ckan.site_id')}:opendata_th:feedback:rate:{sender}"
+RATE_SCOPE = "feedback"
+"""The scope of feedback's counts in :mod:`.ratelimit`."""
 
 
 def count_submission() -> Optional[rules.RateDecision]:
-    """Count this request's submission for its sender and decide whether it
-    is allowed (None outside a request). Counted once per request: a
-    second call gives the first's decision."""
+    """Count this request's submission for its sender (:mod:`.ratelimit`)
+    and decide whether it is allowed (None outside a request). Counted once
+    per request: a second call gives the first's decision."""
     if not flask.has_request_context():
         return None
     done = flask.g.get(_RATE_DONE)
     if done is not None:
         return done
-    sender = sender_key()
-    limit = rate_limit()
-    if sender is None or limit.count <= 0:
-        decision = rules.RateDecision(True, 0)
-    else:
-        key = _redis_key(sender)
-        redis = connect_to_redis()
-        pipe = redis.pipeline()
-        pipe.incr(key)
-        pipe.ttl(key)
-        attempts, seconds_left = pipe.execute()
-        if seconds_left is None or seconds_left < 0:  # a new window (or one left without an end)
-            redis.expire(key, limit.window)
-            seconds_left = limit.window
-        decision = rules.rate_decision(int(attempts), limit, int(seconds_left))
+    decision = ratelimit.hit(RATE_SCOPE, rate_limit())
     setattr(flask.g, _RATE_DONE, decision)
     return decision
 

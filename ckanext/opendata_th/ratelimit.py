@@ -27,11 +27,14 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 
 from ckanext.opendata_th import localize
-from ckanext.opendata_th.feedback import trusted_proxies
 from ckanext.opendata_th.playbook.feedback import RateDecision, RateLimit, client_address, rate_decision, rate_key
 from ckanext.opendata_th.playbook.messages import Message
 
 log = logging.getLogger(__name__)
+
+PROXIES_OPTION = "ckanext.opendata_th.feedback.trusted_proxies"
+"""How many reverse proxies in front of CKAN append to X-Forwarded-For (the
+option's name is feedback's, which had the first rate limit)."""
 
 _FLAG = "opendata_th_rate_limited"
 """``flask.g`` attribute: the seconds after which a refused sender may try again."""
@@ -44,6 +47,10 @@ class RateLimited(tk.ValidationError):
     def __init__(self, field: str, message: Message, retry_after: int) -> None:
         self.retry_after = retry_after
         super().__init__({field: [localize.text(message)]})
+
+
+def trusted_proxies() -> int:
+    return max(0, tk.asint(tk.config.get(PROXIES_OPTION, 0)))
 
 
 def sender() -> str | None:

@@ -107,6 +107,8 @@ def load_demo(org_name: str) -> dict[str, list[str]]:
     load_feedback(context)  # feedback in every state on the published datasets
     from ckanext.opendata_th.demo.dataset_requests import load_requests_and_high_value
     created += load_requests_and_high_value(org_name, context)  # requests in every state, a high-value dataset
+    from ckanext.opendata_th.demo.targets import load_targets
+    load_targets(org_name, context)  # this year's and last year's targets
     return {"created": created, "existing": existing}
 
 

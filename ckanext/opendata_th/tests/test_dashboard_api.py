@@ -101,6 +101,8 @@ def test_a_member_sees_the_figures_of_the_organization(app, portal):
             + shown["schedule"]["no_schedule"]) == 3
     assert shown["fiscal_year"] == dashboard.current_fiscal_year()
     assert shown["datasets"]["stages"][0]["label"] == "สำรวจแล้ว"  # Thai by default
+    activities = shown["readiness"]["activities"]
+    assert len(activities) == 5 and all(a["level"] is None and a["name"] for a in activities)
 
 
 def test_the_properties_average_is_the_mean_of_the_published_scores(app, portal):

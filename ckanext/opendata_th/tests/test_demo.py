@@ -76,6 +76,18 @@ def test_demo_creates_the_agency_with_datasets_and_csv_uploads(ckan_config):
     before = call_action("opendata_th_readiness_show", organization="trade-institute", fiscal_year=year - 1)
     assert before["exists"] and before["verdict"]["ready"] is False
 
+    # the dashboard has every panel filled: targets for this year and last
+    # year against actual figures, feedback and requests
+    shown = call_action("opendata_th_dashboard_show", organization="trade-institute")
+    assert shown["readiness"]["ready"] is True and shown["properties"]["published"] == 4
+    targets = {row["key"]: row for row in shown["targets"]["rows"]}
+    assert targets["datasets_published"]["target"] == 4
+    assert targets["datasets_published"]["actual"] == 4 and targets["datasets_published"]["met"] is True
+    assert targets["high_value_published"]["actual"] == 1 and targets["high_value_published"]["met"] is False
+    assert shown["requests"]["open"] >= 1 and shown["feedback"]["held"] >= 1
+    last = call_action("opendata_th_dashboard_show", organization="trade-institute", fiscal_year=year - 1)
+    assert [row["actual"] for row in last["targets"]["rows"]] == [0, 0, 83.3]
+
     # running it again changes nothing
     again = runner.invoke(ckan_cli, ["-c", ckan_config["__file__"], "opendata-th", "demo"])
     assert again.exit_code == 0, again.output

@@ -7,6 +7,8 @@ feedback at all on a dataset that is not published, and the demo agency's
 feedback."""
 from __future__ import annotations
 
+import math
+
 from types import SimpleNamespace
 
 import pytest
@@ -34,7 +36,7 @@ _PEOPLE: dict = {}
 @pytest.fixture(autouse=True)
 def fresh_rate_counts(ckan_config):
     redis = connect_to_redis()
-    for key in redis.scan_iter(f"{ckan_config.get('ckan.site_id')}:opendata_th:feedback:rate:*"):
+    for key in redis.scan_iter(f"{ckan_config.get('ckan.site_id')}:opendata_th:rate:feedback:*"):
         redis.delete(key)
 
 
@@ -179,9 +181,11 @@ def test_over_the_rate_limit_the_form_says_when_to_try_again(app, people, ckan_c
     assert visitor.submit(page, f"/dataset/{name}/feedback", SENT).status_code == 302
     before = items()
     again = visitor.submit(page, f"/dataset/{name}/feedback", SENT)
-    assert again.status_code == 429 and 0 < int(again.headers["Retry-After"]) <= 600
+    retry_after = int(again.headers["Retry-After"])
+    assert again.status_code == 429 and 0 < retry_after <= 600
     alert = soup(again).select_one("#feedback-rate-limit")
-    assert alert.get_text(strip=True) == "คุณส่งความคิดเห็นจำนวนมากในเวลาสั้น ๆ กรุณาลองใหม่อีกครั้งในอีก 10 นาที"
+    assert alert.get_text(strip=True) == ("คุณส่งความคิดเห็นจำนวนมากในเวลาสั้น ๆ "
+                                         f"กรุณาลองใหม่อีกครั้งในอีก {math.ceil(retry_after / 60)} นาที")
     assert soup(again).select_one("#feedback-message").get_text() == SENT["message"]
     assert items() == before
 

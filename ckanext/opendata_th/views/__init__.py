@@ -33,3 +33,7 @@ from ckanext.opendata_th.views.dataset_request import dataset_request  # noqa: E
 from ckanext.opendata_th.views.high_value import high_value  # noqa: E402
 
 __all__ += ["dataset_request", "high_value"]
+
+from ckanext.opendata_th.views.dashboard import dashboard  # noqa: E402
+
+__all__ += ["dashboard"]

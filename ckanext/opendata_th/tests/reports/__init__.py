@@ -1,0 +1,1 @@
+"""Tests of the reports rendered as files (pure: no CKAN, no database)."""
