@@ -126,8 +126,7 @@ def measure():
 
     from ckanext.opendata_th import dashboard
 
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    measured = dashboard.measure_up_to_date({"user": site_user["name"], "ignore_auth": True})
+    measured = dashboard.measure_up_to_date()
     model.repo.commit()
     click.echo(f"วัดความเป็นปัจจุบันของ {measured} หน่วยงาน / measured {measured} organizations")
 

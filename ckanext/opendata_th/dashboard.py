@@ -22,6 +22,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import annotations, localize, readiness
+from ckanext.opendata_th.context import site_context
 from ckanext.opendata_th import feedback as feedback_glue
 from ckanext.opendata_th.model.dataset_request import DatasetRequest, open_counts
 from ckanext.opendata_th.model.feedback import Feedback, FeedbackEvent
@@ -47,33 +48,42 @@ SCORE_FIELD, UNMET_FIELD = "opendata_score", "opendata_unmet"
 HIGH_VALUE = ("True", "true")
 
 
-def _search(context: dict[str, Any], organization_id: Optional[str], fq: str = "",
-            **params: Any) -> dict[str, Any]:
-    """package_search over the organization's datasets (or every dataset)
-    as the caller, private ones included."""
+def _search(organization_id: Optional[str], fq: str = "", **params: Any) -> dict[str, Any]:
+    """package_search over the organization's datasets (or every dataset),
+    private ones included, as the portal itself: the callers' auth
+    functions let only the organization's members (who see every dataset
+    of it) or sysadmins (who see everything) ask, so the answer is theirs,
+    without the cost of working out which datasets a user may see."""
     scope = f'+owner_org:"{organization_id}"' if organization_id else ""
     data_dict = {"q": "*:*", "fq": f"{scope} {fq}".strip(), "rows": 0, "include_private": True,
                  "facet.limit": -1, **params}
-    return tk.get_action("package_search")({"user": context.get("user"),
-                                            "auth_user_obj": context.get("auth_user_obj")}, data_dict)
+    return tk.get_action("package_search")(site_context(), data_dict)
 
 
 def _facet(result: dict[str, Any], field: str) -> dict[str, int]:
     return {str(key): int(count) for key, count in (result.get("facets") or {}).get(field, {}).items()}
 
 
-def stages(context: dict[str, Any], organization_id: Optional[str]) -> dict[str, Any]:
-    """Datasets per stage, funnel first."""
-    result = _search(context, organization_id, **{"facet.field": [annotations.STAGE_FIELD]})
-    counts = _facet(result, annotations.STAGE_FIELD)
-    rows = [{"stage": stage, "label": localize.text(workflow.STAGE_LABELS[stage]),
-             "count": counts.get(stage, 0)} for stage in FUNNEL + ASIDE]
-    return {"total": int(result["count"]), "stages": rows}
+def stages(organization_id: Optional[str]) -> dict[str, Any]:
+    """Active datasets per stage, funnel first: grouped from the workflow's
+    rows (a dataset without one is where the dataset dicts and the search
+    index put it: published when public, a candidate when private)."""
+    p, w = model.package_table, WorkflowRecord.__table__
+    stage = sa.func.coalesce(w.c.stage, sa.case((p.c.private, workflow.CANDIDATE), else_=workflow.PUBLISHED))
+    query = (sa.select(stage, sa.func.count()).select_from(p.outerjoin(w, w.c.package_id == p.c.id))
+             .where(p.c.state == "active", p.c.type == "dataset").group_by(stage))
+    if organization_id:
+        query = query.where(p.c.owner_org == organization_id)
+    counts = {found: int(count) for found, count in model.Session.execute(query)}
+    rows = [{"stage": name, "label": localize.text(workflow.STAGE_LABELS[name]),
+             "count": counts.get(name, 0)} for name in FUNNEL + ASIDE]
+    return {"total": sum(counts.values()), "stages": rows}
 
 
-def published(context: dict[str, Any], organization_id: Optional[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The ten properties and the update schedules of published datasets."""
-    result = _search(context, organization_id, f"+{annotations.STAGE_FIELD}:{workflow.PUBLISHED}",
+def published(organization_id: Optional[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ten properties and the update schedules of published datasets
+    (facets of one search), and the datasets overdue longest."""
+    result = _search(organization_id, f"+{annotations.STAGE_FIELD}:{workflow.PUBLISHED}",
                      **{"facet.field": [SCORE_FIELD, UNMET_FIELD, annotations.SCHEDULE_FIELD]})
     total = int(result["count"])
     scores = _facet(result, SCORE_FIELD)
@@ -88,16 +98,14 @@ def published(context: dict[str, Any], organization_id: Optional[str]) -> tuple[
                      for item in properties.PROPERTIES]}
     schedules = _facet(result, annotations.SCHEDULE_FIELD)
     overdue, on_schedule = schedules.get(frequency.OVERDUE, 0), schedules.get(frequency.ON_SCHEDULE, 0)
-    listed = _search(context, organization_id,
-                     f"+{annotations.STAGE_FIELD}:{workflow.PUBLISHED} "
-                     f"+{annotations.SCHEDULE_FIELD}:{frequency.OVERDUE}",
-                     rows=LISTED, sort=f"{annotations.DUE_FIELD} asc") if overdue else {"results": []}
+    listed = _search(organization_id, f"+{annotations.STAGE_FIELD}:{workflow.PUBLISHED} "
+                                      f"+{annotations.SCHEDULE_FIELD}:{frequency.OVERDUE}",
+                     rows=LISTED, sort=f"{annotations.DUE_FIELD} asc, name asc")["results"] if overdue else []
     schedule = {"published": total, "overdue": overdue, "on_schedule": on_schedule,
                 "no_schedule": schedules.get(frequency.NO_SCHEDULE, 0),
                 "up_to_date_percent": targets.share(on_schedule, on_schedule + overdue),
                 "overdue_datasets": [{"name": d["name"], "title": d.get("title") or d["name"],
-                                      "due_date": d.get("opendata_due_date")}
-                                     for d in listed["results"]]}
+                                      "due_date": d.get("opendata_due_date")} for d in listed]}
     return ten, schedule
 
 
@@ -228,7 +236,7 @@ def _first_publications(organization_id: Optional[str], year: int) -> sa.sql.Sub
 def _high_value(package_id: sa.ColumnElement) -> sa.ColumnElement:
     """Whether the dataset's ``high_value_dataset`` is "True" (one set of
     ids, hashed, rather than a look-up per dataset)."""
-    x = model.package_extra_table
+    x = model.package_extra_table  # (migration 0013 indexes exactly these rows)
     return package_id.in_(sa.select(x.c.package_id).where(
         x.c.key == annotations.HIGH_VALUE_FIELD, x.c.value.in_(HIGH_VALUE), x.c.state == "active"))
 
@@ -317,17 +325,17 @@ def _organization(found: Optional[model.Group]) -> Optional[dict[str, Any]]:
                                         "title": found.title or found.name}
 
 
-def figures(context: dict[str, Any], organization: Optional[model.Group], year: int) -> dict[str, Any]:
+def figures(organization: Optional[model.Group], year: int) -> dict[str, Any]:
     """Every panel of the dashboard for one organization (None: the whole
     portal) and one fiscal year."""
     organization_id = organization.id if organization is not None else None
     first, last = readiness_rules.fiscal_year_bounds(year)
-    ten, schedule = published(context, organization_id)
+    ten, schedule = published(organization_id)
     return {
         "organization": _organization(organization),
         "fiscal_year": year, "fiscal_year_start": first.isoformat(), "fiscal_year_end": last.isoformat(),
         "generated_at": utcnow().astimezone(BANGKOK).isoformat(timespec="seconds"),
-        "datasets": stages(context, organization_id),
+        "datasets": stages(organization_id),
         "readiness": readiness_figures(organization_id, year),
         "properties": ten,
         "schedule": schedule,
@@ -370,10 +378,10 @@ def _requests_handled(organization_id: Optional[str], year: int) -> dict[str, in
             "open": sum(states.get(state, 0) for state in request_rules.OPEN_STATES)}
 
 
-def yearly_report(context: dict[str, Any], organization: Optional[model.Group], year: int) -> dict[str, Any]:
+def yearly_report(organization: Optional[model.Group], year: int) -> dict[str, Any]:
     """The dashboard's figures and what the year's report lists besides:
     the datasets first published in the year, feedback and requests handled."""
-    report = figures(context, organization, year)
+    report = figures(organization, year)
     organization_id = organization.id if organization is not None else None
     found = _first_publications(organization_id, year)
     p = model.package_table
@@ -392,19 +400,19 @@ def yearly_report(context: dict[str, Any], organization: Optional[model.Group], 
 
 # -- the daily measure ---------------------------------------------------------------
 
-def measure_up_to_date(context: dict[str, Any]) -> int:
+def measure_up_to_date() -> int:
     """Record, for every organization, how many of its published datasets
     are on schedule and how many overdue today, as the current fiscal
     year's measure (replacing the day before's). Returns how many
     organizations were measured. Not committed."""
     year = current_fiscal_year()
-    result = _search(context, None, f"+{annotations.STAGE_FIELD}:{workflow.PUBLISHED}",
+    result = _search(None, f"+{annotations.STAGE_FIELD}:{workflow.PUBLISHED}",
                      **{"facet.field": ["owner_org"]})
     organizations = _facet(result, "owner_org")
-    overdue = _facet(_search(context, None, f"+{annotations.STAGE_FIELD}:{workflow.PUBLISHED} "
+    overdue = _facet(_search(None, f"+{annotations.STAGE_FIELD}:{workflow.PUBLISHED} "
                                             f"+{annotations.SCHEDULE_FIELD}:{frequency.OVERDUE}",
                              **{"facet.field": ["owner_org"]}), "owner_org")
-    on_schedule = _facet(_search(context, None, f"+{annotations.STAGE_FIELD}:{workflow.PUBLISHED} "
+    on_schedule = _facet(_search(None, f"+{annotations.STAGE_FIELD}:{workflow.PUBLISHED} "
                                                 f"+{annotations.SCHEDULE_FIELD}:{frequency.ON_SCHEDULE}",
                                  **{"facet.field": ["owner_org"]}), "owner_org")
     now = utcnow()

@@ -133,6 +133,16 @@ class Counts:
         return {"open": self.open, "held": self.held, "unanswered": self.unanswered, "shown": self.shown}
 
 
+def held_count(organization_id: str) -> int:
+    """How many items on the organization's active datasets wait for
+    review (its moderation queue), in one query."""
+    f, p = Feedback.__table__, model.package_table
+    return int(model.Session.execute(sa.select(sa.func.count()).select_from(
+        f.join(p, p.c.id == f.c.package_id)).where(
+        p.c.state == "active", p.c.owner_org == organization_id,
+        f.c.visibility == rules.HELD)).scalar() or 0)
+
+
 def counts(*, package_ids: Optional[Iterable[str]] = None,
            organization_ids: Optional[Iterable[str]] = None) -> dict[str, Any]:
     """The feedback counts of the given datasets, or of every dataset of the

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Optional, Union
 
+import sqlalchemy as sa
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan import authz
@@ -153,6 +155,15 @@ def _is_site_user(found: model.User) -> bool:
     site_id = tk.config.get("ckan.site_id")
     return (bool(site_id) and found.name == site_id and bool(found.sysadmin)
             and not flask.has_request_context())
+
+
+def pending_count(organization_id: str) -> int:
+    """How many of the organization's active datasets wait for approval
+    (what its approvers' queue holds), counted in one query."""
+    return int(model.Session.query(sa.func.count()).select_from(WorkflowRecord).join(
+        model.Package, model.Package.id == WorkflowRecord.package_id).filter(
+        WorkflowRecord.stage == rules.PENDING, model.Package.state == "active",
+        model.Package.type == "dataset", model.Package.owner_org == organization_id).scalar() or 0)
 
 
 def is_approver(user: UserRef, organization_id: Optional[str]) -> bool:

@@ -40,5 +40,5 @@ def load_targets(org_name: str, context: dict[str, Any]) -> None:
         model.Session.add(YearlyMeasure(
             organization_id=organization.id, fiscal_year=current - 1,
             measured_at=dt.datetime.combine(last_day, dt.time(23, 0), BANGKOK), **LAST_YEAR_MEASURE))
-    dashboard.measure_up_to_date(context)
+    dashboard.measure_up_to_date()
     model.repo.commit()

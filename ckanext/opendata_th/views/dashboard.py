@@ -55,7 +55,9 @@ NOT_ADMIN = N_("Only admins of the organization can set its yearly targets")
 def _organization(id: str) -> dict[str, Any]:
     """The organization of the URL, or a 404 page."""
     try:
-        organization = calls.action("organization_show", {"id": id[:200], "include_datasets": False})
+        organization = calls.action("organization_show", {
+            "id": id[:200], "include_datasets": False, "include_users": False, "include_groups": False,
+            "include_tags": False})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Organization not found"))
     if organization.get("type") != "organization" or not organization.get("is_organization", True):

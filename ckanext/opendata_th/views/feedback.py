@@ -302,8 +302,6 @@ def opendata_th_feedback_queue_tab(organization: dict[str, Any]) -> Optional[int
         return None
     if not calls.allowed("opendata_th_feedback_list", {"organization_id": organization["id"]}):
         return None
-    try:
-        counts = calls.action("opendata_th_feedback_counts", {"organization_id": organization["id"]})
-    except (tk.NotAuthorized, tk.ObjectNotFound):
-        return None
-    return counts["organization"]["held"]
+    from ckanext.opendata_th import feedback as glue
+
+    return glue.held_count(organization["id"])

@@ -645,9 +645,8 @@ def opendata_th_workflow_org_tabs(organization: dict[str, Any]) -> dict[str, Any
             or not organization.get("is_organization", True)):
         return tabs
     tabs["priorities"] = calls.allowed("opendata_th_priority_list", {"organization_id": organization["id"]})
-    try:
-        if _is_approver(organization):
-            tabs["approvals"] = len(_queue(organization))
-    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
-        tabs["approvals"] = None  # the queue cannot be read: no tab, the page still renders
+    if _is_approver(organization):
+        from ckanext.opendata_th import workflow as glue
+
+        tabs["approvals"] = glue.pending_count(organization["id"])  # what the queue lists
     return tabs

@@ -54,7 +54,7 @@ def opendata_th_dashboard_show(context: Context, data_dict: DataDict) -> dict[st
     data = validated(data_dict, schema.dashboard_show(), context)
     tk.check_access("opendata_th_dashboard_show", context, data)
     organization = _organization(data)
-    return dashboard.figures(context, organization, fiscal_year_param(data.get("fiscal_year")))
+    return dashboard.figures(organization, fiscal_year_param(data.get("fiscal_year")))
 
 
 @tk.side_effect_free
@@ -75,7 +75,7 @@ def opendata_th_yearly_report_show(context: Context, data_dict: DataDict) -> dic
     data = validated(data_dict, schema.dashboard_show(), context)
     tk.check_access("opendata_th_yearly_report_show", context, data)
     organization = _organization(data)
-    return dashboard.yearly_report(context, organization, fiscal_year_param(data.get("fiscal_year")))
+    return dashboard.yearly_report(organization, fiscal_year_param(data.get("fiscal_year")))
 
 
 def _target_dict(organization: model.Group, year: int, found: Optional[YearlyTarget]) -> dict[str, Any]:
@@ -108,7 +108,7 @@ def opendata_th_target_show(context: Context, data_dict: DataDict) -> dict[str, 
     found = model.Session.get(YearlyTarget, (organization.id, year))
     live = None
     if year == dashboard.current_fiscal_year():
-        live = dashboard.published(context, organization.id)[1]["up_to_date_percent"]
+        live = dashboard.published(organization.id)[1]["up_to_date_percent"]
     return {**_target_dict(organization, year, found),
             "rows": dashboard.target_figures(organization.id, year, live)["rows"]}
 
