@@ -74,4 +74,5 @@ benchmark: install
 	$(BIN)/python scripts/devstack.py run --db ckan_bench -- $(BIN)/python benchmarks/dataset_overhead.py
 	$(BIN)/python scripts/devstack.py run --db ckan_bench -- $(BIN)/python benchmarks/search_overhead.py
 	$(BIN)/python scripts/devstack.py run --db ckan_bench_harvest -- $(BIN)/python benchmarks/harvest.py
+	$(BIN)/python scripts/devstack.py run --db ckan_bench_dashboard -- $(BIN)/python benchmarks/dashboard.py
 	$(BIN)/python benchmarks/quality.py
