@@ -32,7 +32,6 @@ from ckanext.opendata_th.model.target import YearlyMeasure, YearlyTarget
 from ckanext.opendata_th.model.types import utcnow
 from ckanext.opendata_th.model.workflow import WorkflowEvent, WorkflowRecord
 from ckanext.opendata_th.playbook import dataset_requests as request_rules
-from ckanext.opendata_th.playbook import feedback as feedback_rules
 from ckanext.opendata_th.playbook import frequency, properties, targets, workflow
 from ckanext.opendata_th.playbook import readiness as readiness_rules
 from ckanext.opendata_th.playbook.dates import BANGKOK

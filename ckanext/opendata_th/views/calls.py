@@ -36,3 +36,46 @@ def dataset_or_404(id: str) -> dict[str, Any]:
     if package.get("state") == "deleted":
         return tk.abort(404, tk._("Dataset not found"))
     return package
+
+
+def organization_or_404(id: str, **includes: bool) -> dict[str, Any]:
+    """The organization of a page's URL (its tabs), or a 404 page for an
+    unknown one or a group. ``includes``: organization_show's ``include_*``
+    (datasets are never included)."""
+    try:
+        organization = action("organization_show", {"id": id[:200], **includes, "include_datasets": False})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Organization not found"))
+    if organization.get("type") != "organization" or not organization.get("is_organization", True):
+        return tk.abort(404, tk._("Organization not found"))
+    return organization
+
+
+def am_following(organization: dict[str, Any]) -> bool:
+    """Whether the request's user follows the organization (the button of
+    its pages' sidebar)."""
+    if not tk.current_user.is_authenticated:
+        return False
+    try:
+        return bool(action("am_following_group", {"id": organization["id"]}))
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+
+
+def messages(value: Any) -> list[str]:
+    """An action's error value as a list of texts (nested dicts flattened)."""
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in messages(item)]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in messages(item)]
+    return [str(value)] if value not in (None, "") else []
+
+
+def errors_by_field(error: tk.ValidationError) -> dict[str, list[str]]:
+    """A ValidationError's texts by field, for a form."""
+    return {key: messages(value) for key, value in error.error_dict.items()}
+
+
+def first_error(error: tk.ValidationError) -> str:
+    """A ValidationError's texts in one line, for a page's notice."""
+    return " ".join(messages(error.error_dict))

@@ -31,17 +31,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTERS = ("stage", "data_category", "overdue", "q")
 
 
-def _organization(id: str) -> dict[str, Any]:
-    """The organization of the URL, or a 404 page."""
-    try:
-        organization = calls.action("organization_show", {"id": id, "include_datasets": False})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._("Organization not found"))
-    if organization.get("type") != "organization" or not organization.get("is_organization", True):
-        return tk.abort(404, tk._("Organization not found"))
-    return organization
-
-
 def _first_error(error: tk.ValidationError) -> str:
     messages = []
     for key, value in error.error_dict.items():
@@ -114,7 +103,7 @@ def read(id: str):
     """The catalog tab: every dataset of the organization with its category,
     classification, stage, priority and overdue status, filters, the
     export links and (editors) the import form."""
-    return _render(_organization(id))
+    return _render(calls.organization_or_404(id))
 
 
 @catalog.route("/organization/catalog/<id>/import", methods=["POST"])
@@ -122,7 +111,7 @@ def import_(id: str):
     """Import a filled-in template: the page again, with what was created or
     the rows refused and why (nothing is created then)."""
     protect_from_csrf()
-    organization = _organization(id)
+    organization = calls.organization_or_404(id)
     upload = tk.request.files.get("upload")
     data_dict: dict[str, Any] = {"organization_id": organization["id"]}
     if upload is not None and upload.filename:
@@ -138,7 +127,7 @@ def import_(id: str):
             return _render(organization, report=error.error_dict, status=409)
         return _render(organization, import_error=_first_error(error), status=400)
     # the organization again: its dataset count in the sidebar has changed
-    return _render(_organization(id), report=report)
+    return _render(calls.organization_or_404(id), report=report)
 
 
 @catalog.route("/organization/catalog/<id>/export.<fmt>")
@@ -147,7 +136,7 @@ def export(id: str, fmt: str):
     (UTF-8 with BOM, as Excel opens Thai) or XLSX."""
     if fmt not in ("csv", "xlsx"):
         return tk.abort(404, tk._("Not found"))
-    organization = _organization(id)
+    organization = calls.organization_or_404(id)
     filters = _filters()
     rows: list[list[str]] = []
     offset = 0

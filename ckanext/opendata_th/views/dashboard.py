@@ -52,41 +52,6 @@ NOT_ADMIN = N_("Only admins of the organization can set its yearly targets")
 
 # -- reading through the actions ---------------------------------------------------
 
-def _organization(id: str) -> dict[str, Any]:
-    """The organization of the URL, or a 404 page."""
-    try:
-        organization = calls.action("organization_show", {
-            "id": id[:200], "include_datasets": False, "include_users": False, "include_groups": False,
-            "include_tags": False})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._("Organization not found"))
-    if organization.get("type") != "organization" or not organization.get("is_organization", True):
-        return tk.abort(404, tk._("Organization not found"))
-    return organization
-
-
-def _am_following(organization: dict[str, Any]) -> bool:
-    """Whether the user follows the organization (its sidebar's button)."""
-    if not tk.current_user.is_authenticated:
-        return False
-    try:
-        return bool(calls.action("am_following_group", {"id": organization["id"]}))
-    except (tk.NotAuthorized, tk.ObjectNotFound):
-        return False
-
-
-def _messages(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        return [text for item in value.values() for text in _messages(item)]
-    if isinstance(value, (list, tuple)):
-        return [text for item in value for text in _messages(item)]
-    return [str(value)] if value not in (None, "") else []
-
-
-def _first_error(error: tk.ValidationError) -> str:
-    return " ".join(_messages(error.error_dict))
-
-
 def _requested_year() -> Optional[str]:
     """The ``year`` of the query string as it was sent (None: not given);
     the actions check it."""
@@ -111,14 +76,14 @@ def _call_for_year(action: str, data_dict: dict[str, Any], year: Optional[str],
         except tk.ValidationError as error:
             if not year or "fiscal_year" not in error.error_dict:
                 raise
-            notice = _first_error(error)
+            notice = calls.first_error(error)
             result = calls.action(action, data_dict)
     except tk.NotAuthorized:
         return tk.abort(403, refused)
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Organization not found"))
     except tk.ValidationError as error:
-        return tk.abort(400, _first_error(error))
+        return tk.abort(400, calls.first_error(error))
     if notice:
         notice = f"{notice} " + tk._("Shown instead: the current fiscal year, {year}.").format(
             year=result["fiscal_year"])
@@ -292,12 +257,12 @@ def _page(figures: dict[str, Any], organization: Optional[dict[str, Any]],
 @dashboard.route("/organization/dashboard/<id>")
 def read(id: str):
     """The organization's dashboard (its members)."""
-    organization = _organization(id)
+    organization = calls.organization_or_404(id, include_users=False, include_groups=False, include_tags=False)
     figures, notice = _call_for_year("opendata_th_dashboard_show", {"organization": organization["id"]},
                                      _requested_year(), _not_allowed(organization))
     return tk.render("opendata_th/dashboard/read.html", {
         "group_dict": organization, "group_type": "organization",
-        "am_following": _am_following(organization),
+        "am_following": calls.am_following(organization),
         **_page(figures, organization, notice),
     })
 
@@ -338,7 +303,7 @@ def _report(organization: Optional[dict[str, Any]], year: int, kind: str) -> Res
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Organization not found"))
     except tk.ValidationError as error:
-        return tk.abort(400, _first_error(error))
+        return tk.abort(400, calls.first_error(error))
     from ckanext.opendata_th.reports import yearly
 
     lang = localize.request_language()
@@ -363,13 +328,13 @@ def _report(organization: Optional[dict[str, Any]], year: int, kind: str) -> Res
 @dashboard.route("/organization/dashboard/<id>/report-<int:year>.xlsx")
 def report_xlsx(id: str, year: int):
     """The organization's yearly report as a workbook (its members)."""
-    return _report(_organization(id), year, "xlsx")
+    return _report(calls.organization_or_404(id, include_users=False, include_groups=False, include_tags=False), year, "xlsx")
 
 
 @dashboard.route("/organization/dashboard/<id>/report-<int:year>.pdf")
 def report_pdf(id: str, year: int):
     """The organization's yearly report as a PDF (its members)."""
-    return _report(_organization(id), year, "pdf")
+    return _report(calls.organization_or_404(id, include_users=False, include_groups=False, include_tags=False), year, "pdf")
 
 
 @dashboard.route("/ckan-admin/opendata-dashboard/report-<int:year>.xlsx")
@@ -387,7 +352,7 @@ def portal_report_pdf(year: int):
 # -- the targets' form ---------------------------------------------------------------------
 
 def _targets_errors(error: tk.ValidationError) -> dict[str, list[str]]:
-    return {key: _messages(value) for key, value in error.error_dict.items()}
+    return {key: calls.messages(value) for key, value in error.error_dict.items()}
 
 
 @dashboard.route("/organization/targets/<id>", methods=["GET", "POST"])
@@ -395,7 +360,7 @@ def targets(id: str):
     """The organization's targets for a fiscal year (its admins): blank is
     no target; every error is shown at its field with what was typed kept,
     and nothing is saved."""
-    organization = _organization(id)
+    organization = calls.organization_or_404(id, include_users=False, include_groups=False, include_tags=False)
     if not calls.allowed("opendata_th_target_update", {"organization": organization["id"]}):
         return tk.abort(403, tk._(NOT_ADMIN))
     errors: dict[str, list[str]] = {}
@@ -434,7 +399,7 @@ def targets(id: str):
                for message in messages]
     return tk.render("opendata_th/dashboard/targets.html", {
         "group_dict": organization, "group_type": "organization",
-        "am_following": _am_following(organization),
+        "am_following": calls.am_following(organization),
         "year": shown["fiscal_year"], "year_text": _year_text, "rows": rows, "errors": errors,
         "general_errors": general, "notice": notice,
         "modified": shown.get("modified"), "modified_by": shown.get("modified_by"),

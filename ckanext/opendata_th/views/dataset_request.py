@@ -43,18 +43,6 @@ def _posted(name: str, limit: int = MAX_SHORT) -> str:
     return (tk.request.form.get(name) or "")[:limit]
 
 
-def _messages(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        return [text for item in value.values() for text in _messages(item)]
-    if isinstance(value, (list, tuple)):
-        return [text for item in value for text in _messages(item)]
-    return [str(value)] if value not in (None, "") else []
-
-
-def _errors(error: tk.ValidationError) -> dict[str, list[str]]:
-    return {key: _messages(value) for key, value in error.error_dict.items()}
-
-
 def _page() -> int:
     try:
         return max(1, min(int(tk.request.args.get("page", "1")), MAX_PAGE))
@@ -108,7 +96,7 @@ def index():
     try:
         listing = calls.action("opendata_th_request_list", data_dict)
     except tk.ValidationError as error:
-        return tk.abort(400, " ".join(text for texts in _errors(error).values() for text in texts))
+        return tk.abort(400, " ".join(text for texts in calls.errors_by_field(error).values() for text in texts))
     pages = max(1, -(-listing["count"] // PAGE_SIZE))
     schema = _schema()
     return tk.render("opendata_th/dataset_request/index.html", {
@@ -147,9 +135,9 @@ def create():
     try:
         created = calls.action("opendata_th_request_create", {**values, HONEYPOT: _posted(HONEYPOT)})
     except ratelimit.RateLimited as error:
-        return _too_many(_form(values, _errors(error), status=429), error)
+        return _too_many(_form(values, calls.errors_by_field(error), status=429), error)
     except tk.ValidationError as error:
-        errors = _errors(error)
+        errors = calls.errors_by_field(error)
         if HONEYPOT in errors:
             return tk.render("opendata_th/dataset_request/thanks.html",
                              {"request": None, "reply_url": "", "email": ""})
@@ -228,7 +216,7 @@ def triage(id: str):
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     except tk.ValidationError as error:
-        return _read_page(request, errors={f"decision:{data['decision']}": _errors(error)}, form=data,
+        return _read_page(request, errors={f"decision:{data['decision']}": calls.errors_by_field(error)}, form=data,
                           status=400)
     return _done(result, tk._("Saved: the request is now “{state}”.").format(state=result["state_label"]))
 
@@ -247,7 +235,7 @@ def assign(id: str):
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     except tk.ValidationError as error:
-        return _read_page(request, errors={"assign": _errors(error)}, form=data, status=400)
+        return _read_page(request, errors={"assign": calls.errors_by_field(error)}, form=data, status=400)
     organization = result.get("organization") or {}
     return _done(result, tk._("The request is addressed to “{organization}”.").format(
         organization=organization.get("title") or ""))
@@ -266,7 +254,7 @@ def reply(id: str):
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     except ratelimit.RateLimited as error:
-        return _too_many(_read_page(request, errors={"reply": _errors(error)}, form=data, status=429), error)
+        return _too_many(_read_page(request, errors={"reply": calls.errors_by_field(error)}, form=data, status=429), error)
     except tk.ValidationError as error:
-        return _read_page(request, errors={"reply": _errors(error)}, form=data, status=400)
+        return _read_page(request, errors={"reply": calls.errors_by_field(error)}, form=data, status=400)
     return _done(result, tk._("Thank you: your answer is sent to the organization."))

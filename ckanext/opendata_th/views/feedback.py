@@ -68,18 +68,6 @@ def _page() -> int:
         return 1
 
 
-def _messages(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        return [text for item in value.values() for text in _messages(item)]
-    if isinstance(value, (list, tuple)):
-        return [text for item in value for text in _messages(item)]
-    return [str(value)] if value not in (None, "") else []
-
-
-def _errors(error: tk.ValidationError) -> dict[str, list[str]]:
-    return {key: _messages(value) for key, value in error.error_dict.items()}
-
-
 # -- the API's rate limit ----------------------------------------------------------------------
 
 @feedback.before_app_request
@@ -170,11 +158,11 @@ def create(id: str):
         result = calls.action("opendata_th_feedback_create", {
             "package_id": package["id"], **form, glue.HONEYPOT_FIELD: honeypot})
     except RateLimited as error:
-        response = flask.make_response(*_read_page(package, errors=_errors(error), form=form, status=429))
+        response = flask.make_response(*_read_page(package, errors=calls.errors_by_field(error), form=form, status=429))
         response.headers["Retry-After"] = str(error.retry_after)
         return response
     except tk.ValidationError as error:
-        return _read_page(package, errors=_errors(error), form=form, status=400)
+        return _read_page(package, errors=calls.errors_by_field(error), form=form, status=400)
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Feedback is shown only on published datasets"))
     tk.h.flash_success(result["notice"])
@@ -183,16 +171,6 @@ def create(id: str):
 
 
 # -- the organization's moderation queue -------------------------------------------------------------
-
-def _organization(id: str) -> dict[str, Any]:
-    try:
-        organization = calls.action("organization_show", {"id": id[:200], "include_datasets": False})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._("Organization not found"))
-    if not organization.get("is_organization", True):
-        return tk.abort(404, tk._("Organization not found"))
-    return organization
-
 
 def _view() -> tuple[str, str]:
     """The queue's tab and kind filter of the URL (unknown values: the default)."""
@@ -242,14 +220,14 @@ def _queue_page(organization: dict[str, Any], *, errors: Optional[dict[str, dict
 @feedback.route("/organization/feedback/<id>")
 def queue(id: str):
     """The feedback of the organization's datasets, for its editors."""
-    return _queue_page(_organization(id))
+    return _queue_page(calls.organization_or_404(id))
 
 
 @feedback.route("/organization/feedback/<id>/<item_id>", methods=["POST"])
 def moderate(id: str, item_id: str):
     """One moderation step on one item (a button of the queue)."""
     protect_from_csrf()
-    organization = _organization(id)
+    organization = calls.organization_or_404(id)
     rules = _rules()
     name = _posted("step", MAX_FIELD)
     if name not in rules.STEPS:
@@ -263,7 +241,7 @@ def moderate(id: str, item_id: str):
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Only the editors of the dataset's organization can moderate its feedback"))
     except tk.ValidationError as error:
-        return _queue_page(organization, errors={item_id: _errors(error)},
+        return _queue_page(organization, errors={item_id: calls.errors_by_field(error)},
                            texts={item_id: {name: text}}, status=400)
     tk.h.flash_success(tk._("Done: “{step}”.").format(step=localize.text(step.label)))
     view, kind = _view()

@@ -41,35 +41,6 @@ NOT_ADMIN = N_("Only the organization's admins can change its readiness assessme
 # -- reading through the actions ---------------------------------------------
 
 
-def _organization(id: str) -> dict[str, Any]:
-    """The organization of the URL, or a 404 page."""
-    try:
-        organization = calls.action("organization_show", {"id": id, "include_datasets": False,
-                                                     "include_users": True})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._("Organization not found"))
-    if organization.get("type") != "organization" or not organization.get("is_organization", True):
-        return tk.abort(404, tk._("Organization not found"))
-    return organization
-
-
-def _am_following(organization: dict[str, Any]) -> bool:
-    """Whether the user follows the organization (its sidebar's button)."""
-    if not tk.current_user.is_authenticated:
-        return False
-    try:
-        return bool(calls.action("am_following_group", {"id": organization["id"]}))
-    except (tk.NotAuthorized, tk.ObjectNotFound):
-        return False
-
-
-def _first_error(error: tk.ValidationError) -> str:
-    messages = []
-    for value in error.error_dict.values():
-        messages.extend(value if isinstance(value, list) else [value])
-    return " ".join(str(message) for message in messages)
-
-
 def _year() -> str | None:
     """The ``year`` of the query string as it was sent (None: not given);
     the action checks it (a bad one is a 400 page with its message)."""
@@ -87,7 +58,7 @@ def _show(organization: dict[str, Any], year: int | str | None) -> dict[str, Any
     except tk.ObjectNotFound:  # e.g. a deleted organization
         return tk.abort(404, tk._("Organization not found"))
     except tk.ValidationError as error:
-        return tk.abort(400, _first_error(error))
+        return tk.abort(400, calls.first_error(error))
     except tk.NotAuthorized:
         return tk.abort(403, tk._("The readiness assessment of this organization is not "
                                   "published."))
@@ -125,7 +96,7 @@ def read(id: str):
     """The readiness tab: the verdict, the levels as a chart, the comparison
     with earlier years, the details, actions, files and history (members),
     or the published summary (everyone else)."""
-    organization = _organization(id)
+    organization = calls.organization_or_404(id, include_users=True)
     year = _year()
     years = None
     if year is None and not calls.allowed("opendata_th_readiness_show",
@@ -152,7 +123,7 @@ def read(id: str):
     current = _current_year(assessment)
     choices = sorted(existing | ({current} if member else set()) | {year}, reverse=True)
     return tk.render("opendata_th/readiness/read.html", {
-        "group_dict": organization, "group_type": "organization", "am_following": _am_following(organization),
+        "group_dict": organization, "group_type": "organization", "am_following": calls.am_following(organization),
         "assessment": assessment, "schema": schema, "member": member, "can_edit": can_edit,
         "years": years, "year_choices": choices, "history": history,
         "member_names": _member_names(organization),
@@ -369,7 +340,7 @@ def _error_summary(schema: dict[str, Any], errors: dict[str, list[str]]) -> list
 @readiness.route("/organization/readiness/<id>/edit", methods=["GET", "POST"])
 def edit(id: str):
     """The assessment's form (organization admins and sysadmins)."""
-    organization = _organization(id)
+    organization = calls.organization_or_404(id, include_users=True)
     year = _year()
     assessment = _show(organization, year)
     year = assessment["fiscal_year"]
@@ -399,7 +370,7 @@ def edit(id: str):
                        or user["name"]) for user in organization.get("users", [])),
                      key=lambda member: member[1])
     return tk.render("opendata_th/readiness/edit.html", {
-        "group_dict": organization, "group_type": "organization", "am_following": _am_following(organization),
+        "group_dict": organization, "group_type": "organization", "am_following": calls.am_following(organization),
         "assessment": assessment, "schema": schema, "form": form, "errors": errors,
         "error_summary": _error_summary(schema, errors),
         "members": members, "year_text": _year_text,
@@ -424,7 +395,7 @@ def _button(name: str, data_dict: dict[str, Any], not_found: str = N_("Organizat
     except tk.ObjectNotFound:
         return tk.abort(404, tk._(not_found))
     except tk.ValidationError as error:
-        tk.h.flash_error(_first_error(error))
+        tk.h.flash_error(calls.first_error(error))
         return False
 
 
@@ -432,7 +403,7 @@ def _button(name: str, data_dict: dict[str, Any], not_found: str = N_("Organizat
 def copy(id: str):
     """Start the next fiscal year from this one (answers and open actions)."""
     protect_from_csrf()
-    organization = _organization(id)
+    organization = calls.organization_or_404(id, include_users=True)
     year = _posted_year()
     copied = _button("opendata_th_readiness_copy_forward",
                      {"organization": organization["id"], "from_year": year})
@@ -449,7 +420,7 @@ def copy(id: str):
 def publish(id: str):
     """Publish the summary for everyone, or withdraw it."""
     protect_from_csrf()
-    organization = _organization(id)
+    organization = calls.organization_or_404(id, include_users=True)
     year = _posted_year()
     published = tk.request.form.get("published") == "true"
     if _button("opendata_th_readiness_update", {"organization": organization["id"],
@@ -465,7 +436,7 @@ def publish(id: str):
 def file_upload(id: str):
     """Attach an evidence file to an activity."""
     protect_from_csrf()
-    organization = _organization(id)
+    organization = calls.organization_or_404(id, include_users=True)
     year = _posted_year()
     activity = (tk.request.form.get("activity") or "")[:100]
     upload = tk.request.files.get("upload")
@@ -482,7 +453,7 @@ def file_upload(id: str):
 def file_delete(id: str, file_id: str):
     """Remove an evidence file."""
     protect_from_csrf()
-    organization = _organization(id)
+    organization = calls.organization_or_404(id, include_users=True)
     year = _posted_year()
     if _button("opendata_th_readiness_file_delete", {"id": file_id}, not_found=N_("File not found")):
         tk.h.flash_success(tk._("The file is removed."))
@@ -494,7 +465,7 @@ def file_download(id: str, file_id: str):
     """An evidence file, as an attachment (members and sysadmins only)."""
     from ckanext.opendata_th import readiness as glue
 
-    _organization(id)
+    calls.organization_or_404(id, include_users=True)
     try:
         tk.check_access("opendata_th_readiness_file_download", calls.context(), {"id": file_id})
     except tk.ObjectNotFound:
@@ -525,7 +496,7 @@ def _attachment(data: bytes, name: str, content_type: str) -> Response:
 @readiness.route("/organization/readiness/<id>/export.xlsx")
 def export(id: str):
     """The assessment as a workbook for the agency's own reports (members)."""
-    organization = _organization(id)
+    organization = calls.organization_or_404(id, include_users=True)
     assessment = _show(organization, _year())
     if assessment.get("summary_only"):
         return tk.abort(403, tk._("Only the organization's members can export its readiness "
@@ -619,7 +590,7 @@ def overview():
     except tk.NotAuthorized:
         return tk.abort(403, tk._("Need to be system administrator to administer"))
     except tk.ValidationError as error:
-        return tk.abort(400, _first_error(error))
+        return tk.abort(400, calls.first_error(error))
     schema = _schema()
     current = glue.current_fiscal_year()
     year = rows[0]["fiscal_year"] if rows else current  # no organization at all

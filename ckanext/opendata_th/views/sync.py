@@ -25,17 +25,6 @@ sync = Blueprint("opendata_th_sync", __name__)
 PAGE_SIZE = 50
 
 
-def _organization(id: str) -> dict[str, Any]:
-    """The organization of the URL, or a 404 page (as the other organization tabs)."""
-    try:
-        organization = calls.action("organization_show", {"id": id, "include_datasets": False})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._("Organization not found"))
-    if organization.get("type") != "organization" or not organization.get("is_organization", True):
-        return tk.abort(404, tk._("Organization not found"))
-    return organization
-
-
 def _page() -> int:
     try:
         return max(1, min(int(tk.request.args.get("page", "1")), 10_000))
@@ -70,7 +59,7 @@ def status_labels() -> dict[str, str]:
 @sync.route("/organization/sync/<id>")
 def read(id: str):
     """The stored comparison of each published dataset, a page at a time."""
-    organization = _organization(id)
+    organization = calls.organization_or_404(id)
     page = _page()
     try:
         listing = calls.action("opendata_th_sync_diff_list", {
@@ -94,7 +83,7 @@ def compare(id: str):
     """Compare the organization's published datasets now (or queue it),
     then show the page with what happened."""
     protect_from_csrf()
-    organization = _organization(id)
+    organization = calls.organization_or_404(id)
     try:
         outcome = calls.action("opendata_th_sync_diff_organization", {"organization_id": organization["id"]})
     except tk.ObjectNotFound:

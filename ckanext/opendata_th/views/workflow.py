@@ -50,19 +50,6 @@ EDITORS_ONLY = N_("Only the editors of the dataset can change its disclosure wor
 # -- calling the actions -------------------------------------------------------
 
 
-def _messages(value: Any) -> list[str]:
-    """An action's error value as a list of texts (nested dicts flattened)."""
-    if isinstance(value, dict):
-        return [text for item in value.values() for text in _messages(item)]
-    if isinstance(value, (list, tuple)):
-        return [text for item in value for text in _messages(item)]
-    return [str(value)] if value not in (None, "") else []
-
-
-def _errors(error: tk.ValidationError) -> dict[str, list[str]]:
-    return {key: _messages(value) for key, value in error.error_dict.items()}
-
-
 def _show(package: dict[str, Any]) -> dict[str, Any]:
     """The dataset's workflow, or a 403 page for non-members."""
     try:
@@ -282,7 +269,7 @@ def transition(id: str):
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error) or tk._(EDITORS_ONLY))
     except tk.ValidationError as error:
-        messages = [text for value in _errors(error).values() for text in value]
+        messages = [text for value in calls.errors_by_field(error).values() for text in value]
         return _read_page(package, errors={f"transition:{name}": messages},
                           form={"comments": {name: comment}}, status=400)
     return _done(package, tk._("Done: “{step}”. The dataset is now at the stage “{stage}”.").format(
@@ -304,7 +291,7 @@ def select(id: str):
     except tk.NotAuthorized:
         return tk.abort(403, tk._(EDITORS_ONLY))
     except tk.ValidationError as error:
-        return _read_page(package, errors={"selection": _errors(error)},
+        return _read_page(package, errors={"selection": calls.errors_by_field(error)},
                           form={"reasons": reasons, "note": note}, status=400)
     return _done(package, tk._("The selection is saved. The dataset is at the stage “{stage}”.").format(
         stage=result.get("stage_label") or stage_label(result.get("stage"))))
@@ -323,7 +310,7 @@ def prioritise(id: str):
     except tk.NotAuthorized:
         return tk.abort(403, tk._(EDITORS_ONLY))
     except tk.ValidationError as error:
-        return _read_page(package, errors={"priority": _errors(error)}, form=scores, status=400)
+        return _read_page(package, errors={"priority": calls.errors_by_field(error)}, form=scores, status=400)
     score = (result.get("priority") or {}).get("score")
     return _done(package, tk._("The priority is saved: score {score} of 100.").format(
         score=f"{score:g}" if isinstance(score, (int, float)) else "—"))
@@ -514,7 +501,7 @@ def classify(id: str):
         except tk.NotAuthorized:
             return tk.abort(403, tk._(EDITORS_ONLY))
         except tk.ValidationError as error:
-            errors = _errors(error)
+            errors = calls.errors_by_field(error)
             return _classify_page(package, schema, answers, details, errors=errors, status=400)
         if decision.outcome:
             outcome = schema.outcomes[decision.outcome]
@@ -536,25 +523,6 @@ def classify(id: str):
 
 # -- the organization's pages --------------------------------------------------------
 
-def _organization(id: str) -> dict[str, Any]:
-    try:
-        organization = calls.action("organization_show", {"id": id[:200], "include_datasets": False})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._("Organization not found"))
-    if not organization.get("is_organization", True):
-        return tk.abort(404, tk._("Organization not found"))
-    return organization
-
-
-def _am_following(organization: dict[str, Any]) -> bool:
-    if not tk.current_user.is_authenticated:
-        return False
-    try:
-        return bool(calls.action("am_following_group", {"id": organization["id"]}))
-    except (tk.NotAuthorized, tk.ObjectNotFound):
-        return False
-
-
 def _is_approver(organization: dict[str, Any]) -> bool:
     if not tk.current_user.is_authenticated:
         return False
@@ -570,7 +538,7 @@ def _queue(organization: dict[str, Any]) -> list[dict[str, Any]]:
 @workflow.route("/organization/approvals/<id>")
 def approvals(id: str):
     """The datasets of the organization waiting for this approver."""
-    organization = _organization(id)
+    organization = calls.organization_or_404(id)
     if not _is_approver(organization):
         return tk.abort(403, tk._("Only the organization's approvers can see its approval queue."))
     try:
@@ -579,13 +547,13 @@ def approvals(id: str):
         return tk.abort(403, tk._("Only the organization's approvers can see its approval queue."))
     return tk.render("opendata_th/workflow/approvals.html", {
         "group_dict": organization, "group_type": "organization",
-        "am_following": _am_following(organization), "queue": queue})
+        "am_following": calls.am_following(organization), "queue": queue})
 
 
 @workflow.route("/organization/priorities/<id>")
 def priorities(id: str):
     """The organization's datasets on their way to publication, ranked."""
-    organization = _organization(id)
+    organization = calls.organization_or_404(id)
     try:
         ranked = calls.action("opendata_th_priority_list", {"organization_id": organization["id"]})
     except tk.NotAuthorized:
@@ -594,7 +562,7 @@ def priorities(id: str):
         return tk.abort(404, tk._("Organization not found"))
     return tk.render("opendata_th/workflow/priorities.html", {
         "group_dict": organization, "group_type": "organization",
-        "am_following": _am_following(organization), "ranked": ranked, "stage_text": stage_label})
+        "am_following": calls.am_following(organization), "ranked": ranked, "stage_text": stage_label})
 
 
 # -- template helpers -----------------------------------------------------------------
