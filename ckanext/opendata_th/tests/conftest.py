@@ -302,6 +302,19 @@ def _environment_up_to_date(request):
         _environment_behind = False
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _no_jobs_of_other_modules(request):
+    """Each test module starts with empty job queues: a module that runs a
+    worker runs its own jobs, not the link checks that earlier modules'
+    datasets queued (each of those waits for a DNS answer about their
+    made-up hosts). Pure runs (``-p no:ckan``) have no queue."""
+    if request.config.pluginmanager.hasplugin("ckan"):
+        import ckan.lib.jobs as jobs
+
+        for queue in jobs.get_all_queues():
+            queue.empty()
+
+
 _migrated_versions: dict[str, list] = {}
 """Each plugin's alembic version rows just after ``clean_db`` migrated it."""
 

@@ -245,7 +245,7 @@ def test_no_untranslated_english_on_the_pages_people_see_in_thai(page, base_url,
         f"/dataset/{dataset['name']}/resource/new",
         f"/dataset/{dataset['name']}/resource/{resource}/edit",
         f"/dataset/{dataset['name']}", f"/dataset/changes/{data['change']}",
-        f"/organization/{org}", f"/organization/readiness/{org}",
+        f"/organization/{org}", f"/organization/readiness/{org}", f"/organization/dashboard/{org}",
     ]:
         visit(path, "publisher")
 
@@ -257,6 +257,7 @@ def test_no_untranslated_english_on_the_pages_people_see_in_thai(page, base_url,
         f"/group/edit/{group}", f"/group/members/{group}", f"/group/manage_members/{group}",
         "/user/", f"/organization/changes/{data['org_change']}",
         f"/organization/readiness/{org}", f"/organization/readiness/{org}/edit",
+        f"/organization/dashboard/{org}", f"/organization/targets/{org}",
     ]:
         visit(path, "approver")
         # counts and headings CKAN writes in English, or translates after formatting
@@ -272,6 +273,7 @@ def test_no_untranslated_english_on_the_pages_people_see_in_thai(page, base_url,
         visit(path, "sysadmin")
         assert page.locator("label[for=changes-from]").inner_text() == "ดูความเปลี่ยนแปลงตั้งแต่"
     visit("/ckan-admin/readiness", "sysadmin")
+    visit("/ckan-admin/opendata-dashboard", "sysadmin")
 
     report = "\n".join(f"{where}:\n  " + "\n  ".join(sorted(found))
                        for where, found in seen.items())
