@@ -131,6 +131,24 @@ def measure():
     click.echo(f"วัดความเป็นปัจจุบันของ {measured} หน่วยงาน / measured {measured} organizations")
 
 
+@opendata_th.command("forget-contacts")
+def forget_contacts():
+    """Erase the names and e-mail addresses of the people who sent feedback
+    or asked for a dataset once their item has been closed for
+    ckanext.opendata_th.contact_retention_days (PDPA); run daily."""
+    import ckan.model as model
+
+    from ckanext.opendata_th import retention
+
+    if retention.retention_days() <= 0:
+        click.echo("ไม่ได้กำหนดระยะเวลาเก็บข้อมูลติดต่อ / no retention period is set: nothing erased")
+        return
+    erased = retention.forget_contacts()
+    model.repo.commit()
+    click.echo(f"ลบข้อมูลติดต่อแล้ว: ความคิดเห็น {erased['feedback']} รายการ คำขอ {erased['requests']} รายการ / "
+               f"contact details erased: {erased['feedback']} feedback items, {erased['requests']} requests")
+
+
 @opendata_th.command("check-links")
 @click.option("--org", "org_name", default=None, help="Only this organization (name or id)")
 def check_links(org_name: str | None):

@@ -33,6 +33,7 @@ from ckanext.opendata_th.logic.inputs import refused
 from ckanext.opendata_th.model.feedback import Feedback, FeedbackEvent
 from ckanext.opendata_th.model.types import utcnow
 from ckanext.opendata_th.playbook import feedback as rules
+from ckanext.opendata_th.playbook import retention
 from ckanext.opendata_th.playbook.messages import N_, Message
 
 Context = dict[str, Any]
@@ -191,7 +192,9 @@ def _history(row: Feedback) -> list[dict[str, Any]]:
 
 def _event_label(step: str) -> str:
     return {"created": localize.gettext("Received"),
-            "mailed": localize.gettext("E-mailed the reporter")}.get(step, step)
+            "mailed": localize.gettext("E-mailed the reporter"),
+            retention.ERASED: localize.gettext("The sender's name and e-mail address were erased "
+                                               "(the retention period was over)")}.get(step, step)
 
 
 # -- sending ------------------------------------------------------------------------------------
