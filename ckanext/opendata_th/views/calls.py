@@ -2,7 +2,11 @@
 request: shared by the blueprints."""
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import quote
+
+from flask import Response
 
 import ckan.plugins.toolkit as tk
 
@@ -79,3 +83,19 @@ def errors_by_field(error: tk.ValidationError) -> dict[str, list[str]]:
 def first_error(error: tk.ValidationError) -> str:
     """A ValidationError's texts in one line, for a page's notice."""
     return " ".join(messages(error.error_dict))
+
+
+def attachment(data: bytes, name: str, content_type: str) -> Response:
+    """``data`` as a file to save (``name``, in UTF-8 and an ASCII
+    fallback), never shown in the portal's pages nor kept by a cache (what
+    the portal sends as files is an organization's own)."""
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "file"
+    response = Response(data, mimetype=content_type)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    # else CKAN adds "public, max-age=..." to a response it did not render
+    tk.request.environ["__no_cache__"] = True
+    return response

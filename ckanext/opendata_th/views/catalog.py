@@ -11,9 +11,8 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
-from urllib.parse import quote
 
-from flask import Blueprint, Response
+from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
@@ -149,8 +148,8 @@ def export(id: str, fmt: str):
     headers = [column["header"] for column in listing["columns"]]
     name = f"catalog-{organization['name']}"
     if fmt == "csv":
-        return _attachment(_csv(headers, rows), f"{name}.csv", "text/csv; charset=utf-8")
-    return _attachment(_xlsx(headers, rows), f"{name}.xlsx", XLSX)
+        return calls.attachment(_csv(headers, rows), f"{name}.csv", "text/csv; charset=utf-8")
+    return calls.attachment(_xlsx(headers, rows), f"{name}.xlsx", XLSX)
 
 
 def _csv(headers: list[str], rows: list[list[str]]) -> bytes:
@@ -185,10 +184,3 @@ def _xlsx(headers: list[str], rows: list[list[str]]) -> bytes:
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
-
-
-def _attachment(data: bytes, name: str, mimetype: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response

@@ -12,9 +12,7 @@ writes; the targets' form checks the CSRF token (see :mod:`.csrf`).
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, Optional
-from urllib.parse import quote
 
 from flask import Blueprint, Response
 from markupsafe import Markup
@@ -277,20 +275,6 @@ def portal():
 
 # -- the yearly report -----------------------------------------------------------------------
 
-def _attachment(data: bytes, name: str, content_type: str) -> Response:
-    """``data`` to be saved, never kept by a cache (the figures are the
-    organization's own)."""
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "report"
-    response = Response(data, mimetype=content_type)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    # else CKAN adds "public, max-age=..." to a response it did not render
-    tk.request.environ["__no_cache__"] = True
-    return response
-
-
 def _report(organization: Optional[dict[str, Any]], year: int, kind: str) -> Response:
     """The yearly report of the organization (None: the portal) as a file."""
     data_dict: dict[str, Any] = {"fiscal_year": year}
@@ -322,7 +306,7 @@ def _report(organization: Optional[dict[str, Any]], year: int, kind: str) -> Res
     else:
         data, content_type = yearly.workbook(report, lang=lang, gettext=tk._), XLSX
     owner = organization["name"] if organization is not None else "portal"
-    return _attachment(data, f"open-data-report-{owner}-{report['fiscal_year']}.{kind}", content_type)
+    return calls.attachment(data, f"open-data-report-{owner}-{report['fiscal_year']}.{kind}", content_type)
 
 
 @dashboard.route("/organization/dashboard/<id>/report-<int:year>.xlsx")

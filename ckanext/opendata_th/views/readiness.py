@@ -12,9 +12,8 @@ from __future__ import annotations
 import io
 import re
 from typing import Any
-from urllib.parse import quote
 
-from flask import Blueprint, Response
+from flask import Blueprint
 from markupsafe import Markup
 
 import ckan.plugins.toolkit as tk
@@ -476,19 +475,7 @@ def file_download(id: str, file_id: str):
         name, content_type, data = glue.file_content(file_id)
     except (KeyError, LookupError, tk.ObjectNotFound):
         return tk.abort(404, tk._("File not found"))
-    return _attachment(data, name, content_type or "application/octet-stream")
-
-
-def _attachment(data: bytes, name: str, content_type: str) -> Response:
-    """``data`` to be saved, never shown in the portal's pages."""
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "file"
-    response = Response(data, mimetype=content_type)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return calls.attachment(data, name, content_type or "application/octet-stream")
 
 
 # -- the XLSX export -------------------------------------------------------------
@@ -503,7 +490,7 @@ def export(id: str):
                                   "assessment."))
     data = _workbook(organization, _schema(), assessment)
     name = f"readiness-{organization['name']}-{assessment['fiscal_year']}.xlsx"
-    return _attachment(data, name, XLSX)
+    return calls.attachment(data, name, XLSX)
 
 
 def _workbook(organization: dict[str, Any], schema: dict[str, Any],
