@@ -252,3 +252,14 @@ def test_a_sysadmin_addresses_an_unassigned_request_on_the_page(app, portal):
 def test_an_unknown_request_is_404(app, portal):
     assert app.get("/dataset-request/no-such-request").status_code == 404
     assert app.get("/dataset-request/" + "x" * 3000).status_code == 404
+
+
+def test_page_titles_have_no_empty_part(app, portal):
+    """Each page's <title> names the page, then the portal, with no empty
+    part between them ("… - - …")."""
+    made = ask(portal)
+    for path, first in (("/dataset-request", "คำขอชุดข้อมูล"), ("/dataset-request/new", "ขอชุดข้อมูล"),
+                        (f"/dataset-request/{made['id']}", ASK["title"])):
+        title = soup(app.get(path)).select_one("title").get_text(strip=True)
+        parts = [part.strip() for part in title.split(" - ")]
+        assert parts[0] == first and all(parts), title
