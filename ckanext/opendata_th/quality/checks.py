@@ -7,7 +7,8 @@ loop per cell:
 
 - the file: format against the name's extension, encoding (not UTF-8;
   undecodable bytes), rows with more or fewer cells than the header, a
-  header without rows, other worksheets left unchecked;
+  header without rows; every worksheet of a workbook (empty ones noted,
+  beyond :data:`MAX_SHEETS` noted unchecked);
 - the header: blank names, duplicate names, names over 63 bytes in UTF-8
   (PostgreSQL's identifier limit: the DataStore cannot take them), names
   with surrounding spaces;
@@ -87,6 +88,7 @@ from ckanext.opendata_th.quality.reading import (
     column_name,
     extension_of,
     open_table,
+    worksheet_names,
 )
 from ckanext.opendata_th.quality.report import ColumnReport, FileFacts, Report, encoding_name
 
@@ -385,11 +387,11 @@ def _update_checks(column: _ColumnState, frame: pl.DataFrame, batch: Batch) -> N
 class _Check:
     """The state of one file's check while its batches are read."""
 
-    def __init__(self, table: Table, limits: Limits, started: float) -> None:
+    def __init__(self, table: Table, limits: Limits, started: float, label_prefix: str = "") -> None:
         self.table = table
         self.limits = limits
         self.started = started
-        labels = _labels(table.header)
+        labels = [label_prefix + label for label in _labels(table.header)]
         self.columns = [_ColumnState(position, name, label, _column_checks(name.strip()))
                         for position, (name, label) in enumerate(zip(table.header, labels), start=1)]
         self.hashes: list[pl.Series] = []
@@ -670,12 +672,6 @@ def _file_findings(table: Table, filename: str) -> list[Finding]:
             "encodings or is damaged."),
             count=notes.undecodable.count, encoding=encoding_name(source.encoding)),
             notes.undecodable, with_values=False))
-    if len(source.sheets) > 1:
-        findings.append(Finding("file.other_sheets", INFO, Message(N_(
-            "The workbook has {count} worksheets; only the first, “{sheet}”, was checked: "
-            "publish each table as a file of its own."),
-            count=len(source.sheets), sheet=source.sheet or ""), count=len(source.sheets) - 1,
-            examples=(Location(sheet=source.sheet),)))
     return findings
 
 
@@ -747,21 +743,38 @@ def _finish(check: _Check, filename: str) -> tuple[list[ColumnReport], list[Find
     return columns, findings, rows
 
 
+MAX_SHEETS = 20
+"""Worksheets of one workbook checked at most (the rest are noted)."""
+_ONCE_PER_FILE = ("file.wrong_extension",)
+"""Findings about the file, not about one of its worksheets."""
+
+
 def check_file(path: str | os.PathLike[str], *, filename: Optional[str] = None,
                limits: Limits = Limits()) -> Report:
     """Check the data file at ``path`` (``filename``: the name it was
-    published under, for the extension check; the path's name by default).
-    Never raises for a bad file: an unreadable one gives a report with
-    ``readable`` false and the reason as its one error finding."""
+    published under, for the extension check; the path's name by default):
+    every worksheet of a workbook. Never raises for a bad file: an
+    unreadable one gives a report with ``readable`` false and the reason as
+    its one error finding."""
     started = time.monotonic()
     path = os.fspath(path)
     name = filename or os.path.basename(path)
     size = os.path.getsize(path) if os.path.exists(path) else 0
+    sheets = worksheet_names(path, limits)
+    if len(sheets) <= 1:
+        return _check_table(path, name, size, limits, started)
+    return _check_workbook(path, name, size, limits, started, sheets)
+
+
+def _check_table(path: str, name: str, size: int, limits: Limits, started: float,
+                 sheet_index: int = 0, label_prefix: str = "") -> Report:
+    """Check one table: a text or JSON file, or one worksheet."""
     transcode = in_order = False
     while True:
         try:
-            with open_table(path, limits, transcode=transcode, in_order=in_order) as table:
-                check = _Check(table, limits, started)
+            with open_table(path, limits, transcode=transcode, in_order=in_order,
+                            sheet_index=sheet_index) as table:
+                check = _Check(table, limits, started, label_prefix)
                 check.run()
                 columns, findings, rows = _finish(check, name)
                 source = table.source
@@ -786,3 +799,50 @@ def check_file(path: str | os.PathLike[str], *, filename: Optional[str] = None,
             return Report.unreadable(FileFacts(name=name, size=size),
                                      Finding(error.code, ERROR, error.message),
                                      seconds=round(time.monotonic() - started, 3))
+
+
+def _in_sheet(finding: Finding, sheet: str) -> Finding:
+    """The finding, its places in the worksheet ``sheet``."""
+    examples = tuple(dataclasses.replace(example, sheet=sheet) for example in finding.examples) \
+        or (Location(sheet=sheet),)
+    return dataclasses.replace(finding, examples=examples)
+
+
+def _check_workbook(path: str, name: str, size: int, limits: Limits, started: float,
+                    sheets: tuple[str, ...]) -> Report:
+    """Check every worksheet (up to :data:`MAX_SHEETS`) and put their
+    reports together: the rows and findings of all, each finding in its
+    worksheet, the columns labelled "worksheet / column". An empty
+    worksheet is noted; a damaged one is an error of the workbook."""
+    checked: list[tuple[str, Report]] = []
+    findings: list[Finding] = []
+    for index, sheet in enumerate(sheets[:MAX_SHEETS]):
+        report = _check_table(path, name, size, limits, started, index, f"{sheet} / ")
+        if report.readable:
+            checked.append((sheet, report))
+            findings += [_in_sheet(finding, sheet) for finding in report.findings
+                         if finding.code not in _ONCE_PER_FILE or len(checked) == 1]
+        elif report.error is not None and report.error.code == "file.empty":
+            findings.append(Finding("file.empty_sheet", INFO, Message(
+                N_("The worksheet “{sheet}” is empty."), sheet=sheet), examples=(Location(sheet=sheet),)))
+        elif report.error is not None:
+            findings.append(_in_sheet(report.error, sheet))
+    if not checked:
+        return Report.unreadable(FileFacts(name=name, size=size, sheets=sheets), Finding(
+            "file.empty", ERROR, Message(N_("Every worksheet of the workbook is empty or unreadable."))),
+            seconds=round(time.monotonic() - started, 3))
+    if len(sheets) > MAX_SHEETS:
+        findings.append(Finding("file.other_sheets", INFO, Message(N_(
+            "The workbook has {count} worksheets; the first {checked} were checked: publish each "
+            "table as a file of its own."), count=len(sheets), checked=MAX_SHEETS),
+            count=len(sheets) - MAX_SHEETS, examples=(Location(sheet=sheets[MAX_SHEETS]),)))
+    first = checked[0][1]
+    return Report(
+        file=dataclasses.replace(first.file, sheets=sheets), readable=True,
+        rows=sum(report.rows for _, report in checked),
+        columns=tuple(dataclasses.replace(column, sheet=sheet)
+                      for sheet, report in checked for column in report.columns),
+        duplicate_rows=sum(report.duplicate_rows for _, report in checked),
+        empty_rows=sum(report.empty_rows for _, report in checked),
+        findings=tuple(findings), complete=all(report.complete for _, report in checked),
+        seconds=round(time.monotonic() - started, 3))

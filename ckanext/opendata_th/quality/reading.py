@@ -1020,7 +1020,7 @@ def cell_text(value: Any) -> Optional[str]:
 
 
 class SheetTable(Table):
-    """The first worksheet of a workbook. The header is its first non-empty
+    """One worksheet of a workbook. The header is its first non-empty
     row; the table's columns run from the header's first to its last
     non-empty cell. Cells outside them are reported with the ragged rows;
     empty rows at the end of the sheet (formatting left behind) are not
@@ -1117,7 +1117,7 @@ def _zip_bomb() -> UnreadableFile:
         "The workbook would inflate to far more data than it holds (a zip bomb?): it was not opened.")))
 
 
-def open_xlsx(path: str, limits: Limits) -> SheetTable:
+def open_xlsx(path: str, limits: Limits, sheet_index: int = 0) -> SheetTable:
     try:
         _check_zip(path, limits)
     except (zipfile.BadZipFile, OSError) as error:
@@ -1140,8 +1140,8 @@ def open_xlsx(path: str, limits: Limits) -> SheetTable:
     if not workbook.worksheets:
         close()
         raise UnreadableFile("file.empty", Message(N_("The workbook has no worksheet.")))
-    sheet = workbook.worksheets[0]
-    source = Source(format=XLSX, sheet=sheet.title, sheets=tuple(workbook.sheetnames))
+    sheet = workbook.worksheets[sheet_index]
+    source = Source(format=XLSX, sheet=sheet.title, sheets=tuple(ws.title for ws in workbook.worksheets))
     def rows(first_row: int, last_column: int) -> Iterator[tuple[int, Sequence[Any]]]:
         # max_row given: without it openpyxl first reads the whole sheet to
         # size it when the file does not say its dimensions
@@ -1158,12 +1158,43 @@ def open_xlsx(path: str, limits: Limits) -> SheetTable:
             N_("The workbook is damaged: {reason}"), reason=f"{type(error).__name__}: {error}"))
 
 
-def open_xls(path: str, limits: Limits) -> SheetTable:
+def worksheet_names(path: str, limits: Limits = Limits()) -> tuple[str, ...]:
+    """The worksheets of a workbook, in order; ``()`` for any other file, or
+    a workbook that cannot be opened (opening it to check says why)."""
+    try:
+        source = sniff(path, limits)
+    except UnreadableFile:
+        return ()
+    try:
+        if source.format == XLSX:
+            _check_zip(path, limits)
+            import openpyxl
+
+            with open(path, "rb") as stream:
+                workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+                try:
+                    return tuple(sheet.title for sheet in workbook.worksheets)
+                finally:
+                    workbook.close()
+        if source.format == XLS:
+            import xlrd
+
+            book = xlrd.open_workbook(path, on_demand=True)
+            try:
+                return tuple(book.sheet_names())
+            finally:
+                book.release_resources()
+    except Exception:  # a damaged workbook: checking its first sheet reports it
+        return ()
+    return ()
+
+
+def open_xls(path: str, limits: Limits, sheet_index: int = 0) -> SheetTable:
     import xlrd
 
     try:
         book = xlrd.open_workbook(path, on_demand=True)
-        sheet = book.sheet_by_index(0)
+        sheet = book.sheet_by_index(sheet_index)
     except Exception as error:  # xlrd raises its own and struct errors on damaged files
         raise UnreadableFile("file.corrupt", Message(N_(
             "The file is not an Excel workbook that can be read (a damaged XLS, or a Word or "
@@ -1271,18 +1302,19 @@ class JsonTable(Table):
 # -- opening ----------------------------------------------------------------------------------
 
 def open_table(path: str, limits: Limits = Limits(), *, transcode: bool = False,
-               in_order: bool = False) -> Table:
+               in_order: bool = False, sheet_index: int = 0) -> Table:
     """The file at ``path`` opened as a :class:`Table` (close it, or use it
     in a ``with``). ``transcode``: read UTF-8 text through
     :class:`TranscodingReader` (after :class:`RestartWithTranscoding`);
     ``in_order``: read UTF-8 text on one thread (after
-    :class:`RestartInOrder`).
+    :class:`RestartInOrder`); ``sheet_index``: which worksheet of a
+    workbook (from 0; see :attr:`Source.sheets`).
     Raises :class:`UnreadableFile`."""
     source = sniff(path, limits)
     if source.format == XLSX:
-        return open_xlsx(path, limits)
+        return open_xlsx(path, limits, sheet_index)
     if source.format == XLS:
-        return open_xls(path, limits)
+        return open_xls(path, limits, sheet_index)
     if source.format == JSON:
         return JsonTable(path, source, limits)
     return DelimitedTable(path, source, limits, transcode, in_order)

@@ -17,7 +17,10 @@ never removed or changed in meaning without a new ``schema`` number.
     ``cp874``, ``utf-16``...; ``null`` for workbooks), ``bom`` (whether a
     byte-order mark starts the text), ``delimiter`` (of delimited text:
     ``","``, ``"\\t"``, ``";"`` or ``"|"``, else ``null``), ``sheet`` (the
-    worksheet checked, the first one), ``sheets`` (every worksheet's name).
+    first worksheet checked), ``sheets`` (every worksheet's name). Every
+    worksheet of a workbook is checked (up to 20): findings then say the
+    worksheet in their ``examples`` (``sheet``) and name its columns
+    "worksheet / column"; each column has its ``sheet``.
 ``readable``
     ``false`` when the file cannot be read as a table (binary, empty, a
     zip bomb, a PDF...): then ``error`` says why and nothing else was
@@ -121,11 +124,15 @@ class ColumnReport:
     filled: int
     empty: int
     profile: Mapping[str, Any] = field(default_factory=dict)
+    sheet: Optional[str] = None
+    """The worksheet, when a workbook's several worksheets were checked."""
 
     def as_dict(self) -> dict[str, Any]:
         entry = dict(self.profile)
         entry.update(position=self.position, name=self.name, label=self.label, type=self.type,
                      filled=self.filled, empty=self.empty)
+        if self.sheet is not None:
+            entry["sheet"] = self.sheet
         return entry
 
 
@@ -220,7 +227,10 @@ class Report:
         if facts.delimiter:
             details.append(Message(N_("delimiter {delimiter}"),
                                    delimiter=DELIMITER_LABELS.get(facts.delimiter, Message(facts.delimiter))))
-        if facts.sheet:
+        checked = sorted({column.sheet for column in self.columns if column.sheet})
+        if len(checked) > 1:
+            details.append(Message(N_("{count} worksheets"), count=len(checked)))
+        elif facts.sheet:
             details.append(Message(N_("worksheet “{sheet}”"), sheet=facts.sheet))
         return Message(N_("{file}: {format} ({details}), {rows} rows, {columns} columns."),
                        file=facts.name, format=kind, details=tuple(details), rows=self.rows,

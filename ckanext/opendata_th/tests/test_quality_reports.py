@@ -222,6 +222,33 @@ def test_the_report_on_the_resource_and_dataset_pages_in_thai(org, people, file_
     assert "Data quality" in english.select_one("#data-quality").get_text()
 
 
+def test_every_worksheet_is_checked_and_the_page_says_where(org, people, file_site, app):
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "2567"
+    for row in (["จังหวัด", "มูลค่า"], ["10", 5], ["20", 6]):
+        workbook.active.append(row)
+    later = workbook.create_sheet("2568")
+    for row in (["จังหวัด", "มูลค่า"], ["10", 5], ["10", 5]):
+        later.append(row)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    url = file_site.serve("/trade.xlsx", stream.getvalue())
+    dataset = create_dataset({"user": people.admin["name"]}, **national_dataset(
+        owner_org=org["id"], name="sheets", resources=[national_resource(url=url, format="XLSX")]))
+    run_jobs()
+    shown = report_of(dataset, people.member)
+    assert shown["report"]["rows"] == 4 and shown["report"]["duplicate_rows"] == 1
+    assert [column["sheet"] for column in shown["report"]["columns"]] == ["2567", "2567", "2568", "2568"]
+    page = BeautifulSoup(app.get(f"/dataset/sheets/resource/{dataset['resources'][0]['id']}").get_data(
+        as_text=True), "html.parser")
+    where = page.select_one('#data-quality [data-finding="rows.duplicate"]').get_text(" ", strip=True)
+    assert "“2568”" in where and "3" in where
+
+
 @pytest.mark.usefixtures("with_extended_cli")
 def test_the_command_queues_the_files_without_a_report(org, people, file_site, ckan_config):
     from click.testing import CliRunner

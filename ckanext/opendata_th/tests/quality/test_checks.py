@@ -236,15 +236,79 @@ def test_the_name_it_was_published_under_decides_the_extension_check(tmp_path):
     assert check_file(path, filename="data.csv").file.name == "data.csv"
 
 
-def test_other_worksheets_are_noted(tmp_path):
+def test_every_worksheet_is_checked_each_finding_in_its_worksheet(tmp_path):
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "2567"
+    for row in (["จังหวัด", "มูลค่า"], ["10", 5], ["20", 6]):
+        first.append(row)
+    second = workbook.create_sheet("2568")
+    for row in (["จังหวัด", "มูลค่า"], ["10", 5], ["99", 7], ["99", 7], ["20", None]):
+        second.append(row)
+    workbook.create_sheet("ว่าง")
+    path = tmp_path / "export.xlsx"
+    workbook.save(path)
+    report = check_file(path)
+    assert report.readable and report.rows == 6
+    assert report.file.sheets == ("2567", "2568", "ว่าง") and report.file.sheet == "2567"
+    assert [(column.sheet, column.label) for column in report.columns] == [
+        ("2567", "2567 / จังหวัด"), ("2567", "2567 / มูลค่า"),
+        ("2568", "2568 / จังหวัด"), ("2568", "2568 / มูลค่า")]
+    duplicate = finding(report, "rows.duplicate")
+    assert duplicate.examples[0].sheet == "2568" and rows_of(duplicate) == [4]
+    invalid = finding(report, "codes.invalid", "2568 / จังหวัด")
+    assert invalid.values == ("99",) and {place.sheet for place in invalid.examples} == {"2568"}
+    empty_cells = finding(report, "column.empty_cells", "2568 / มูลค่า")
+    assert rows_of(empty_cells) == [5]
+    empty_sheet = finding(report, "file.empty_sheet")
+    assert (empty_sheet.severity, empty_sheet.message.params["sheet"]) == (INFO, "ว่าง")
+    assert "file.other_sheets" not in codes(report)
+    assert "(2 เวิร์กชีต)" in report.summary()
+    assert [column["sheet"] for column in report.as_json()["columns"]] == ["2567", "2567", "2568", "2568"]
+
+
+def test_a_workbook_of_empty_worksheets_is_unreadable(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.create_sheet("อีก")
+    path = tmp_path / "blank.xlsx"
+    workbook.save(path)
+    report = check_file(path)
+    assert not report.readable and report.error.code == "file.empty"
+
+
+def test_worksheets_beyond_the_limit_are_noted(tmp_path, monkeypatch):
+    from ckanext.opendata_th.quality import checks
+
+    monkeypatch.setattr(checks, "MAX_SHEETS", 2)
     workbook = openpyxl.Workbook()
     workbook.active.append(["a"])
     workbook.active.append([1])
-    workbook.create_sheet("สรุป")
-    path = tmp_path / "a.xlsx"
+    for name in ("b", "c", "d"):
+        sheet = workbook.create_sheet(name)
+        sheet.append(["a"])
+        sheet.append([2])
+    path = tmp_path / "many.xlsx"
     workbook.save(path)
-    other = finding(check_file(path), "file.other_sheets")
-    assert (other.severity, other.count, other.message.params["sheet"]) == (INFO, 1, "Sheet")
+    report = check_file(path)
+    other = finding(report, "file.other_sheets")
+    assert (other.severity, other.count, other.examples[0].sheet) == (INFO, 2, "c")
+    assert {column.sheet for column in report.columns} == {"Sheet", "b"}
+
+
+def test_every_worksheet_of_an_xls_is_checked(tmp_path):
+    import xlwt
+
+    book = xlwt.Workbook()
+    for name, rows in (("ก", [["a"], [1]]), ("ข", [["a"], ["x"], ["x"]])):
+        sheet = book.add_sheet(name)
+        for number, row in enumerate(rows):
+            for position, value in enumerate(row):
+                sheet.write(number, position, value)
+    path = tmp_path / "old.xls"
+    book.save(str(path))
+    report = check_file(path)
+    assert report.file.format == "xls" and report.rows == 3
+    assert finding(report, "rows.duplicate").examples[0].sheet == "ข"
 
 
 def test_json_items_that_are_not_records_and_extra_keys(tmp_path):
