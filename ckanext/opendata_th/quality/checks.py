@@ -816,7 +816,11 @@ def _check_workbook(path: str, name: str, size: int, limits: Limits, started: fl
     worksheet is noted; a damaged one is an error of the workbook."""
     checked: list[tuple[str, Report]] = []
     findings: list[Finding] = []
+    attempted = 0
     for index, sheet in enumerate(sheets[:MAX_SHEETS]):
+        if attempted and time.monotonic() > started + limits.max_seconds:
+            break  # the last worksheet checked says where the time ran out
+        attempted += 1
         report = _check_table(path, name, size, limits, started, index, f"{sheet} / ")
         if report.readable:
             checked.append((sheet, report))
@@ -831,11 +835,11 @@ def _check_workbook(path: str, name: str, size: int, limits: Limits, started: fl
         return Report.unreadable(FileFacts(name=name, size=size, sheets=sheets), Finding(
             "file.empty", ERROR, Message(N_("Every worksheet of the workbook is empty or unreadable."))),
             seconds=round(time.monotonic() - started, 3))
-    if len(sheets) > MAX_SHEETS:
+    if len(sheets) > attempted:
         findings.append(Finding("file.other_sheets", INFO, Message(N_(
             "The workbook has {count} worksheets; the first {checked} were checked: publish each "
-            "table as a file of its own."), count=len(sheets), checked=MAX_SHEETS),
-            count=len(sheets) - MAX_SHEETS, examples=(Location(sheet=sheets[MAX_SHEETS]),)))
+            "table as a file of its own."), count=len(sheets), checked=attempted),
+            count=len(sheets) - attempted, examples=(Location(sheet=sheets[attempted]),)))
     first = checked[0][1]
     return Report(
         file=dataclasses.replace(first.file, sheets=sheets), readable=True,
@@ -844,5 +848,6 @@ def _check_workbook(path: str, name: str, size: int, limits: Limits, started: fl
                       for sheet, report in checked for column in report.columns),
         duplicate_rows=sum(report.duplicate_rows for _, report in checked),
         empty_rows=sum(report.empty_rows for _, report in checked),
-        findings=tuple(findings), complete=all(report.complete for _, report in checked),
+        findings=tuple(findings),
+        complete=attempted == min(len(sheets), MAX_SHEETS) and all(report.complete for _, report in checked),
         seconds=round(time.monotonic() - started, 3))

@@ -393,3 +393,19 @@ def test_the_json_report_has_every_documented_key(tmp_path):
     assert data["counts"] == {"error": 0, "warning": 1, "info": 0}
     assert set(data["findings"][0]) == {"code", "severity", "message", "column", "count", "examples", "values"}
     assert json.loads(json.dumps(data)) == data
+
+
+def test_worksheets_left_when_the_time_runs_out_are_noted(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["a"])
+    workbook.active.append([1])
+    for name in ("b", "c"):
+        sheet = workbook.create_sheet(name)
+        sheet.append(["a"])
+        sheet.append([2])
+    path = tmp_path / "slow.xlsx"
+    workbook.save(path)
+    report = check_file(path, limits=Limits(max_seconds=0))
+    assert not report.complete
+    other = finding(report, "file.other_sheets")
+    assert other.count + len({column.sheet for column in report.columns}) == 3
