@@ -34,9 +34,10 @@ test: install
 	@scripts/system-deps.sh --browser $(PYTHON)
 	$(BIN)/python scripts/devstack.py test $(PYTEST_ARGS)
 
-# The rules of the playbook and the search parser alone: no database, seconds.
+# The rules of the playbook, the search parser, the data-quality checker,
+# the yearly report's files and the charts alone: no database, a minute.
 test-pure: install
-	$(BIN)/pytest -p no:ckan -q ckanext/opendata_th/tests/playbook ckanext/opendata_th/tests/search/test_lucene.py ckanext/opendata_th/tests/search/test_limits.py ckanext/opendata_th/tests/search/test_sql.py ckanext/opendata_th/tests/search/test_text.py ckanext/opendata_th/tests/test_i18n.py ckanext/opendata_th/tests/test_glossary.py
+	$(BIN)/pytest -p no:ckan -q ckanext/opendata_th/tests/playbook ckanext/opendata_th/tests/search/test_lucene.py ckanext/opendata_th/tests/search/test_limits.py ckanext/opendata_th/tests/search/test_sql.py ckanext/opendata_th/tests/search/test_text.py ckanext/opendata_th/tests/test_i18n.py ckanext/opendata_th/tests/test_glossary.py ckanext/opendata_th/tests/quality ckanext/opendata_th/tests/reports ckanext/opendata_th/tests/test_charts.py ckanext/opendata_th/tests/test_dashboard_charts.py
 
 # Mutation testing of the pure rules (playbook/ and search/lucene.py) against
 # the pure tests, without a database (configuration: [tool.mutmut] in
