@@ -47,7 +47,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.dirname(HERE))
 
-from harness import WITH_EXTENSION, demo_dataset, fresh_site, p95  # noqa: E402
+from harness import WITH_EXTENSION, demo_dataset, fresh_site, p95, rebuild_fast  # noqa: E402
 
 TARGET_MS = 300.0
 CHUNK = 1000
@@ -116,7 +116,7 @@ def phase_generate(args: argparse.Namespace) -> dict[str, Any]:
     import ckan.model as model
     import ckan.plugins.toolkit as tk
 
-    from ckanext.opendata_th import dashboard
+    from ckanext.opendata_th import readiness
     from ckanext.opendata_th.model import Feedback, QualityReport, WorkflowEvent, WorkflowRecord
     from ckanext.opendata_th.model.dataset_request import DatasetRequest
     from ckanext.opendata_th.playbook.dates import BANGKOK
@@ -130,7 +130,7 @@ def phase_generate(args: argparse.Namespace) -> dict[str, Any]:
             for name, title in (("bench-agency", "สถาบันการค้าทดสอบ"), ("bench-other", "หน่วยงานอื่น"))]
         rng = random.Random(2569)
         now = dt.datetime.now(dt.timezone.utc)
-        year_start = dt.datetime.combine(fiscal_year_bounds(dashboard.current_fiscal_year())[0],
+        year_start = dt.datetime.combine(fiscal_year_bounds(readiness.current_fiscal_year())[0],
                                          dt.time(), BANGKOK)
         started = time.perf_counter()
         tables = {"package": model.package_table, "package_extra": model.package_extra_table,
@@ -161,23 +161,8 @@ def phase_generate(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def phase_index(args: argparse.Namespace) -> dict[str, Any]:
-    ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
     print("Rebuilding the search index with rebuild-fast ...", flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        ini = os.path.join(tmp, "rebuild.ini")
-        with open(ini, "w", encoding="utf-8") as out:
-            out.write(f"[app:main]\nuse = config:{os.path.abspath(args.ini)}\n"
-                      f"ckan.plugins = {WITH_EXTENSION}\n\n"
-                      "[loggers]\nkeys = root\n[handlers]\nkeys = console\n"
-                      "[formatters]\nkeys = generic\n"
-                      "[logger_root]\nlevel = WARNING\nhandlers = console\n"
-                      "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\n"
-                      "level = NOTSET\nformatter = generic\n"
-                      "[formatter_generic]\nformat = %(levelname)s [%(name)s] %(message)s\n")
-        started = time.perf_counter()
-        subprocess.run([ckan, "-c", ini, "search-index", "rebuild-fast"], check=True,
-                       stdout=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - started
+    elapsed = rebuild_fast(args.ini, WITH_EXTENSION)
     print(f"Indexed in {elapsed:.1f} s", flush=True)
     return {"index_s": elapsed}
 

@@ -38,6 +38,8 @@ import time
 import uuid
 from typing import Any
 
+from harness import rebuild_fast
+
 THAI_TOPICS = ["ข้อมูลการค้าระหว่างประเทศ", "มูลค่าการส่งออก", "การนำเข้าสินค้าเกษตร",
                "สถิติการท่องเที่ยว", "งบประมาณรายจ่าย", "จำนวนผู้ประกอบการ",
                "ราคาสินค้าเกษตร", "ปริมาณน้ำฝน", "คุณภาพอากาศ", "การจดทะเบียนธุรกิจ"]
@@ -178,29 +180,10 @@ def phase_index(args: argparse.Namespace) -> dict[str, Any]:
 
     single_process_up_to = 10_000
     call_action = _actions()
-    # The command reads its configuration from a file: the benchmark's, with
-    # the plugins loaded here and logging sections of its own (CKAN reads
-    # them from the file it is given).
     processes = os.cpu_count()
-    ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
     print(f"Rebuilding the index of {args.count:,} datasets with rebuild-fast "
           f"({processes} processes) ...", flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        ini = os.path.join(tmp, "rebuild.ini")
-        with open(ini, "w", encoding="utf-8") as out:
-            out.write(f"[app:main]\nuse = config:{os.path.abspath(args.ini)}\n"
-                      "ckan.plugins = opendata_th_search\n\n"
-                      "[loggers]\nkeys = root\n[handlers]\nkeys = console\n"
-                      "[formatters]\nkeys = generic\n"
-                      "[logger_root]\nlevel = WARNING\nhandlers = console\n"
-                      "[handler_console]\nclass = StreamHandler\nargs = (sys.stderr,)\n"
-                      "level = NOTSET\nformatter = generic\n"
-                      "[formatter_generic]\nformat = %(levelname)s [%(name)s] %(message)s\n")
-        started = time.perf_counter()
-        # (its processes write their progress to stdout, over one another)
-        subprocess.run([ckan, "-c", ini, "search-index", "rebuild-fast"], check=True,
-                       stdout=subprocess.DEVNULL)
-        elapsed = time.perf_counter() - started
+    elapsed = rebuild_fast(args.ini, "opendata_th_search")
     # the largest peak of the command's processes (the parent and the
     # processes it forked), not their sum: their memory is partly shared
     rss_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

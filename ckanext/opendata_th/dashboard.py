@@ -249,10 +249,6 @@ def published_in(organization_id: Optional[str], year: int) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def current_fiscal_year() -> int:
-    return readiness.current_fiscal_year()
-
-
 def first_fiscal_year(organization_id: Optional[str]) -> Optional[int]:
     """The earliest fiscal year with targets or a readiness assessment (of
     the organization, or of any), or None."""
@@ -271,7 +267,7 @@ def up_to_date_in(organization_id: Optional[str], year: int,
     """The share of published datasets up to date in the fiscal year: as
     measured now for the current year, the year's last recorded measure for
     a past one, nothing for a year to come."""
-    current = current_fiscal_year()
+    current = readiness.current_fiscal_year()
     if year == current:
         return live
     if year > current:
@@ -404,7 +400,7 @@ def measure_up_to_date() -> int:
     are on schedule and how many overdue today, as the current fiscal
     year's measure (replacing the day before's). Returns how many
     organizations were measured. Not committed."""
-    year = current_fiscal_year()
+    year = readiness.current_fiscal_year()
     result = _search(None, f"+{annotations.STAGE_FIELD}:{workflow.PUBLISHED}",
                      **{"facet.field": ["owner_org"]})
     organizations = _facet(result, "owner_org")

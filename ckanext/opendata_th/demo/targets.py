@@ -13,7 +13,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th import dashboard
+from ckanext.opendata_th import dashboard, readiness
 from ckanext.opendata_th.model.target import YearlyMeasure, YearlyTarget
 from ckanext.opendata_th.playbook.dates import BANGKOK
 from ckanext.opendata_th.playbook.readiness import fiscal_year_bounds
@@ -30,7 +30,7 @@ def load_targets(org_name: str, context: dict[str, Any]) -> None:
     """Set the targets the organization has not set yet, record last
     year's up-to-date share if missing, and measure this year's."""
     organization = model.Group.get(org_name)
-    current = dashboard.current_fiscal_year()
+    current = readiness.current_fiscal_year()
     for offset, values in TARGETS.items():
         if model.Session.get(YearlyTarget, (organization.id, current + offset)) is None:
             tk.get_action("opendata_th_target_update")(dict(context), {

@@ -663,11 +663,18 @@ def _stored_level(answer: object) -> int | None:
     return level if isinstance(level, int) and not isinstance(level, bool) else None
 
 
+def level_of(schema: ReadinessSchema, answer: object) -> int | None:
+    """An answer's level, when it is one of the questionnaire's (None: not
+    assessed, or a level the questionnaire no longer has)."""
+    level = _stored_level(answer)
+    return level if level is not None and 1 <= level <= schema.max_level else None
+
+
 def levels(schema: ReadinessSchema, document: dict | None) -> dict[str, int | None]:
-    """Each activity's level in the document (None: not assessed), in the
+    """Each activity's level in the document (:func:`level_of`), in the
     schema's order."""
     answers = _answers(document)
-    return {activity.key: _stored_level(answers.get(activity.key)) for activity in schema.activities}
+    return {activity.key: level_of(schema, answers.get(activity.key)) for activity in schema.activities}
 
 
 def evaluate(schema: ReadinessSchema, document: dict | None, required_level: int | None = None) -> Verdict:

@@ -16,7 +16,7 @@ import ckan.model as model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-from ckanext.opendata_th import dashboard
+from ckanext.opendata_th import readiness
 from ckanext.opendata_th.model.dataset_request import DatasetRequest
 from ckanext.opendata_th.model.feedback import Feedback
 from ckanext.opendata_th.model.quality import QualityReport
@@ -55,7 +55,7 @@ def portal(clean_db_once):
         candidates = [new(org, private=True), new(org, private=True)]
         foreign = new(other)
         # the third dataset was first published in the last fiscal year
-        last_year = dashboard.current_fiscal_year() - 1
+        last_year = readiness.current_fiscal_year() - 1
         moment = dt.datetime(2000 + last_year - 2543, 3, 1, 10, 0, tzinfo=BANGKOK)
         model.Session.query(WorkflowEvent).filter_by(package_id=published[2]["id"]).update({"at": moment})
         resource_id = published[0]["resources"][0]["id"]
@@ -99,7 +99,7 @@ def test_a_member_sees_the_figures_of_the_organization(app, portal):
     assert shown["schedule"]["published"] == 3
     assert (shown["schedule"]["overdue"] + shown["schedule"]["on_schedule"]
             + shown["schedule"]["no_schedule"]) == 3
-    assert shown["fiscal_year"] == dashboard.current_fiscal_year()
+    assert shown["fiscal_year"] == readiness.current_fiscal_year()
     assert shown["datasets"]["stages"][0]["label"] == "สำรวจแล้ว"  # Thai by default
     activities = shown["readiness"]["activities"]
     assert len(activities) == 5 and all(a["level"] is None and a["name"] for a in activities)
@@ -168,7 +168,7 @@ def targets_of(app, user, portal, **data):
 
 
 def test_the_admin_sets_targets_and_the_actual_figures_are_counted(app, portal):
-    year = dashboard.current_fiscal_year()
+    year = readiness.current_fiscal_year()
     saved = api(app, portal.admin, "opendata_th_target_update", organization=portal.org["name"],
                 fiscal_year=year, datasets_published="๒", high_value_published=3,
                 up_to_date_percent="80")["result"]
@@ -204,7 +204,7 @@ def test_last_years_figures_come_from_last_year(app, portal):
 @pytest.mark.parametrize("role", ["anonymous", "member", "editor", "other_admin"])
 def test_only_the_organizations_admins_set_its_targets(app, portal, role):
     api(app, getattr(portal, role), "opendata_th_target_update", status=403,
-        organization=portal.org["name"], fiscal_year=dashboard.current_fiscal_year(), datasets_published=99)
+        organization=portal.org["name"], fiscal_year=readiness.current_fiscal_year(), datasets_published=99)
     assert model.Session.query(YearlyTarget).filter_by(datasets_published=99).count() == 0
 
 
@@ -216,7 +216,7 @@ def test_only_the_organizations_admins_set_its_targets(app, portal, role):
     ("en", "up_to_date_percent", True, "from 0 to 100"),
 ])
 def test_bad_targets_are_refused_and_nothing_is_saved(app, portal, lang, field, value, expected):
-    year = dashboard.current_fiscal_year() + 1
+    year = readiness.current_fiscal_year() + 1
     refused = api(app, portal.admin, "opendata_th_target_update", status=409, lang=lang,
                   organization=portal.org["name"], fiscal_year=year, **{field: value})
     assert expected in refused["error"][field][0]
@@ -224,7 +224,7 @@ def test_bad_targets_are_refused_and_nothing_is_saved(app, portal, lang, field, 
 
 
 def test_targets_for_a_year_too_far_ahead_are_refused(app, portal):
-    year = dashboard.current_fiscal_year() + 2
+    year = readiness.current_fiscal_year() + 2
     api(app, portal.admin, "opendata_th_target_update", status=409, organization=portal.org["name"],
         fiscal_year=year, datasets_published=1)
     assert model.Session.get(YearlyTarget, (portal.org["id"], year)) is None
@@ -260,7 +260,7 @@ def test_the_daily_measure_records_each_organizations_schedules(app, portal, cli
     from ckanext.opendata_th.cli import opendata_th
     result = cli.invoke(opendata_th, ["measure"])
     assert result.exit_code == 0, result.output
-    year = dashboard.current_fiscal_year()
+    year = readiness.current_fiscal_year()
     measured = {row.organization_id: row for row in model.Session.query(YearlyMeasure).filter_by(fiscal_year=year)}
     assert set(measured) == {portal.org["id"], portal.other["id"]}
     assert measured[portal.org["id"]].on_schedule + measured[portal.org["id"]].overdue <= 3

@@ -16,7 +16,7 @@ import ckan.model as model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
-from ckanext.opendata_th import dashboard
+from ckanext.opendata_th import readiness
 from ckanext.opendata_th.model.dataset_request import DatasetRequest
 from ckanext.opendata_th.model.feedback import Feedback
 from ckanext.opendata_th.model.quality import QualityReport
@@ -100,7 +100,7 @@ def url(portal, suffix="") -> str:
 
 
 def current_year() -> int:
-    return dashboard.current_fiscal_year()
+    return readiness.current_fiscal_year()
 
 
 def cells(page, selector) -> dict[str, str]:

@@ -107,7 +107,7 @@ def opendata_th_target_show(context: Context, data_dict: DataDict) -> dict[str, 
     year = fiscal_year_param(data.get("fiscal_year"))
     found = model.Session.get(YearlyTarget, (organization.id, year))
     live = None
-    if year == dashboard.current_fiscal_year():
+    if year == readiness.current_fiscal_year():
         live = dashboard.published(organization.id)[1]["up_to_date_percent"]
     return {**_target_dict(organization, year, found),
             "rows": dashboard.target_figures(organization.id, year, live)["rows"]}

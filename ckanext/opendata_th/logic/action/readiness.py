@@ -106,18 +106,6 @@ def _user_names(ids: Iterable[Optional[str]]) -> dict[str, model.User]:
     return {user.id: user for user in model.Session.query(model.User).filter(model.User.id.in_(wanted))}
 
 
-def _level(answer: Any, max_level: int) -> Optional[int]:
-    level = answer.get("level") if isinstance(answer, dict) else None
-    if isinstance(level, int) and not isinstance(level, bool) and 1 <= level <= max_level:
-        return level
-    return None
-
-
-def _levels(questionnaire: rules.ReadinessSchema, document: Optional[dict]) -> dict[str, Optional[int]]:
-    answers = (document or {}).get("activities") or {}
-    return {key: _level(answers.get(key), questionnaire.max_level) for key in questionnaire.keys}
-
-
 def _verdict_dict(verdict: rules.Verdict) -> dict[str, Any]:
     return {"ready": verdict.ready, "required_level": verdict.required_level,
             "gaps": [{"activity": gap.activity, "level": gap.level, "required": gap.required,
@@ -161,7 +149,7 @@ def _show(organization: model.Group, year: int, found: Optional[ReadinessAssessm
     for activity in questionnaire.activities:
         given = answers.get(activity.key)
         answer: dict[str, Any] = given if isinstance(given, dict) else {}
-        level = _level(answer, questionnaire.max_level)
+        level = rules.level_of(questionnaire, answer)
         item: dict[str, Any] = {
             "key": activity.key, "name": activity.name.in_language(lang), "level": level,
             "level_name": questionnaire.level_name(level).in_language(lang) if level else None}
@@ -388,7 +376,7 @@ def opendata_th_readiness_list(context: Context, data_dict: DataDict) -> list[di
                  "fiscal_year_text": localize.text(rules.fiscal_year_label(found.fiscal_year)),
                  "published": found.published,
                  "ready": rules.evaluate(questionnaire, found.document, required).ready,
-                 "levels": _levels(questionnaire, found.document),
+                 "levels": rules.levels(questionnaire, found.document),
                  "modified": _iso(found.modified)}
                 for found in query.order_by(ReadinessAssessment.fiscal_year.desc())]
     tk.check_access("opendata_th_readiness_list", context, data_dict)
@@ -404,7 +392,7 @@ def opendata_th_readiness_list(context: Context, data_dict: DataDict) -> list[di
         verdict = rules.evaluate(questionnaire, document, required)
         listed.append({"organization": _organization_dict(organization), "fiscal_year": year,
                        "exists": found is not None, "published": bool(found and found.published),
-                       "ready": verdict.ready, "levels": _levels(questionnaire, document),
+                       "ready": verdict.ready, "levels": rules.levels(questionnaire, document),
                        "gaps": [localize.text(gap.message()) for gap in verdict.gaps],
                        "modified": _iso(found.modified) if found is not None else None})
     return listed
