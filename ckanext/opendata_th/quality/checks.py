@@ -131,10 +131,11 @@ _EXAMPLE_KINDS = ("empty", "thousands", "comma", "dot", "thai", "leading_zeros",
 _DECIDE_AFTER = 1000
 """Cells with a value read before a column may be decided not numeric."""
 _NUMERIC_AT_FIRST = 0.5
-"""A column whose first cells (at least one batch and :data:`_DECIDE_AFTER`
-cells) are less than half numbers is text: how it writes numbers is not
-examined further (it cannot become numeric, :data:`MOSTLY`, unless nearly
-all of a much longer rest is numbers)."""
+"""A column whose first :data:`_DECIDE_AFTER` non-blank cells (or, when its
+first batch holds fewer, its cells after the batch that completes them) are
+less than half numbers is text: how it writes numbers is not examined (it
+cannot become numeric, :data:`MOSTLY`, unless nearly all of a much longer
+rest is numbers)."""
 
 
 @dataclass
@@ -177,16 +178,27 @@ class _ColumnState:
                 + counts["thai_integer"])
 
     def flag(self, name: str) -> pl.Expr:
-        """A flag column of this column (:func:`_flag_exprs`)."""
+        """A flag column of this column (:func:`_flags`)."""
         return pl.col(f"{self.internal}:{name}")
 
 
-def _flag_exprs(column: _ColumnState) -> list[pl.Expr]:
-    """Per cell, computed once a batch: ``plain`` (polars reads it as a
-    finite number) and ``integer`` (as a whole number)."""
-    x = pl.col(column.internal)
-    return [x.cast(pl.Float64, strict=False).is_finite().fill_null(False).alias(f"{column.internal}:plain"),
-            x.cast(pl.Int64, strict=False).is_not_null().alias(f"{column.internal}:integer")]
+def _flags(column: _ColumnState, values: pl.Series) -> list[pl.Series]:
+    """Per cell, computed once a batch: ``integer`` (polars reads it as a
+    whole number) and ``plain`` (as a finite number). Cells are read as
+    decimals only when they are not whole numbers: in most numeric columns,
+    none, or all (half the casts)."""
+    integer = values.cast(pl.Int64, strict=False).is_not_null()
+    rest = values.is_not_null() & ~integer
+    others = int(rest.sum())
+    if not others:
+        plain = integer
+    elif others > values.len() // 4:
+        plain = values.cast(pl.Float64, strict=False).is_finite().fill_null(False)
+    else:
+        positions = rest.arg_true()
+        decimals = values.gather(positions).cast(pl.Float64, strict=False).is_finite().fill_null(False)
+        plain = integer.clone().scatter(positions, decimals)
+    return [plain.alias(f"{column.internal}:plain"), integer.alias(f"{column.internal}:integer")]
 
 
 def _count_exprs(column: _ColumnState) -> list[pl.Expr]:
@@ -215,7 +227,7 @@ def _formatted_counts(others: pl.Series) -> dict[str, int]:
     counts["thousands"] = int(thousands.sum())
     if counts["thousands"]:
         counts["thousands_integer"] = counts["thousands"] - int(
-            others.filter(thousands).str.contains(".", literal=True).sum())
+            (thousands & others.str.contains(".", literal=True)).sum())
     rest = others.filter(~thousands)
     rest = rest.filter(rest.str.contains(_FORMATTED).fill_null(False))
     counts["formatted"] = counts["thousands"] + rest.len()
@@ -443,11 +455,13 @@ class _Check:
         """Every column's counts in two selects over the whole batch (polars
         runs the columns in parallel), and a third for example positions
         while examples are missing."""
+        self._decide_text_columns(frame)
         numeric = [column for column in self.columns if column.maybe_numeric]
         nulls = frame.null_count().row(0)
         if numeric:
-            flags = frame.select([expr for column in numeric for expr in _flag_exprs(column)])
-            frame = pl.concat([frame, flags], how="horizontal")
+            flags = [flag for column in numeric
+                     for flag in _flags(column, frame.get_column(column.internal))]
+            frame = frame.hstack(flags)
             stats = frame.select([expr for column in numeric for expr in _count_exprs(column)]
                                  ).row(0, named=True)
         wanted: list[pl.Expr] = []
@@ -483,6 +497,26 @@ class _Check:
         for column in numeric:
             filled = column.counts["filled"]
             if filled >= _DECIDE_AFTER and column.numbers < _NUMERIC_AT_FIRST * filled:
+                column.maybe_numeric = False
+
+    def _decide_text_columns(self, frame: pl.DataFrame) -> None:
+        """Before a column's first cells are counted, decide on its first
+        :data:`_DECIDE_AFTER` non-blank cells whether it is text (less than
+        half of them numbers, :data:`_NUMERIC_AT_FIRST`): then not one cell
+        of it is cast or matched as a number. A column with fewer cells in
+        its first batch is decided after the batch, on its counts."""
+        for column in self.columns:
+            if not column.maybe_numeric or column.rows:
+                continue
+            probe = frame.get_column(column.internal).drop_nulls().head(_DECIDE_AFTER)
+            if probe.len() < _DECIDE_AFTER:
+                continue
+            plain = probe.cast(pl.Float64, strict=False).is_finite().fill_null(False)
+            numbers = int(plain.sum())
+            if numbers < probe.len():
+                counts = _formatted_counts(probe.filter(~plain))
+                numbers += counts["thousands"] + counts["comma"] + counts["thai_number"]
+            if numbers < _NUMERIC_AT_FIRST * probe.len():
                 column.maybe_numeric = False
 
     def _take_examples(self, frame: pl.DataFrame, batch: Batch, found: Mapping[str, Any]) -> None:

@@ -152,6 +152,9 @@ _FAMILIES: tuple[tuple[str, str], ...] = (
 )
 _GROUPS = {name: set(re.findall(r"\(\?<(\w+)>", pattern)) for name, pattern in _FAMILIES}
 
+_A_DIGIT = "[0-9๐-๙]"
+_ONLY_DIGITS = "^[0-9๐-๙]+$"
+
 _RESULT_SCHEMA = {"label": pl.String, "kind": pl.String, "calendar": pl.String,
                   "valid": pl.Boolean, "thai_digits": pl.Boolean}
 
@@ -377,10 +380,16 @@ class DateColumn:
         if cells.is_empty():
             return True
         sample = cells.head(DECIDE_AFTER - self._sampled).alias("value")
-        distinct = sample.unique()
-        known = pl.concat([distinct.to_frame(), self._classify(distinct)], how="horizontal")
-        labels = sample.to_frame().join(known, on="value", how="left",
-                                        maintain_order="left")["label"]
+        # only a cell with a digit and something else can be a date or a
+        # time (every family's pattern wants both): the others, such as
+        # names and plain numbers, need not be classified
+        candidates = sample.filter(sample.str.contains(_A_DIGIT) & ~sample.str.contains(_ONLY_DIGITS))
+        labels = pl.Series("label", [], pl.String)
+        if candidates.len():
+            distinct = candidates.unique()
+            known = pl.concat([distinct.to_frame(), self._classify(distinct)], how="horizontal")
+            labels = candidates.to_frame().join(known, on="value", how="left",
+                                                maintain_order="left")["label"]
         self._sampled += sample.len()
         self._sample_hits += int(labels.is_not_null().sum())
         if self._sampled < DECIDE_AFTER:

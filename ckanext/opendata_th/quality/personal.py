@@ -124,6 +124,9 @@ _MIN_BYTES = 6
 """The shortest cell that can hold personal data ("a@b.co", "นายก ข")."""
 _MIN_PHONE_BYTES = 9
 """The shortest cell that can hold a phone number (a landline's 9 digits)."""
+_PHONE_STARTS = ("0", "+", "(", "๐")
+"""How a phone number without a label starts (a prefix test is several times
+cheaper than a pattern on a column of numbers)."""
 
 _ID_WEIGHTS = tuple(13 - i for i in range(12))
 
@@ -203,10 +206,11 @@ def find_personal(values: pl.Series, *, letters: bool = True) -> dict[str, pl.Se
 
     if letters:
         positions = values.str.contains(_MAY_BE_PHONE_OR_NAME).fill_null(False).arg_true()
-    else:  # a phone number has at least 9 digits
-        positions = (lengths >= _MIN_PHONE_BYTES).arg_true()
-        if positions.len():
-            positions = positions.filter(values.gather(positions).str.contains(r"^[0+(๐]").fill_null(False))
+    else:  # a phone number has at least 9 digits after a 0, +66 or "("
+        starts = values.str.starts_with(_PHONE_STARTS[0])
+        for start in _PHONE_STARTS[1:]:
+            starts = starts | values.str.starts_with(start)
+        positions = ((lengths >= _MIN_PHONE_BYTES) & starts).fill_null(False).arg_true()
     if positions.len():
         cells = values.gather(positions)
         found["phone"] = positions.filter(cells.str.contains(_PHONE).fill_null(False)).alias("phone")
