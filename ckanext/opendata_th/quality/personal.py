@@ -77,6 +77,11 @@ DISTINCT_SHARE = 0.5
 its non-blank cells is searched value by value (each distinct value once),
 not cell by cell."""
 
+SEEN_VALUES = 100_000
+"""Distinct values a column searched value by value remembers (as 64-bit
+hashes: 800 kB); beyond them, new values are searched in every batch."""
+_HASH_SEED = 0x5EED_DA7A
+
 THAI_DIGITS = list("๐๑๒๓๔๕๖๗๘๙")
 ASCII_DIGITS = list("0123456789")
 
@@ -207,10 +212,13 @@ def find_personal(values: pl.Series, *, letters: bool = True) -> dict[str, pl.Se
     if letters:
         positions = values.str.contains(_MAY_BE_PHONE_OR_NAME).fill_null(False).arg_true()
     else:  # a phone number has at least 9 digits after a 0, +66 or "("
-        starts = values.str.starts_with(_PHONE_STARTS[0])
-        for start in _PHONE_STARTS[1:]:
-            starts = starts | values.str.starts_with(start)
-        positions = ((lengths >= _MIN_PHONE_BYTES) & starts).fill_null(False).arg_true()
+        long_enough = (lengths >= _MIN_PHONE_BYTES).fill_null(False)
+        positions = pl.Series([], dtype=pl.UInt32)
+        if long_enough.any():
+            starts = values.str.starts_with(_PHONE_STARTS[0])
+            for start in _PHONE_STARTS[1:]:
+                starts = starts | values.str.starts_with(start)
+            positions = (long_enough & starts).fill_null(False).arg_true()
     if positions.len():
         cells = values.gather(positions)
         found["phone"] = positions.filter(cells.str.contains(_PHONE).fill_null(False)).alias("phone")
@@ -256,6 +264,8 @@ class PersonalDataColumn:
         self._examples: dict[str, list[int]] = {kind: [] for kind in KINDS}
         self._letters: Optional[bool] = None  # decided on the first non-blank cells
         self._by_value: Optional[bool] = None  # decided on the first batch (DISTINCT_SHARE)
+        self._seen: Optional[pl.Series] = None  # hashes of the values looked at (by value)
+        self._personal: dict[str, pl.Series] = {}  # hashes of the values found, by kind
 
     def update(self, values: Any, first_row: int) -> None:
         """Read one batch of the column: ``values`` a polars String Series
@@ -278,21 +288,37 @@ class PersonalDataColumn:
 
     def _find(self, values: pl.Series) -> dict[str, pl.Series]:
         """:func:`find_personal` on the cells, or once on each distinct
-        value (a column that repeats its values: codes, categories, dates),
-        then on the cells only for the values found."""
+        value (a column that repeats its values: codes, categories, dates):
+        the values already looked at are known by a 64-bit hash, so a batch
+        costs a hash of each cell and a lookup, and only its new values are
+        searched; the cells holding personal data are found by their hash."""
         letters = bool(self._letters)
         if (values.str.len_bytes().max() or 0) < _MIN_BYTES:  # type: ignore[operator]
             return find_personal(values.clear(), letters=letters)
         if self._by_value is False:
             return find_personal(values, letters=letters)
-        distinct = values.drop_nulls().unique()
-        if self._by_value is None:
-            filled = values.len() - values.null_count()
-            self._by_value = distinct.len() < DISTINCT_SHARE * filled
-        found = find_personal(distinct, letters=letters)
-        return {kind: (values.is_in(distinct.gather(positions)).arg_true().alias(kind)
-                       if positions.len() else positions)
-                for kind, positions in found.items()}
+        hashes = values.hash(seed=_HASH_SEED)
+        new = values.is_not_null()
+        if self._seen is not None:
+            new = new & ~hashes.is_in(self._seen.implode())
+        if new.any():
+            distinct = pl.DataFrame({"value": values.filter(new), "hash": hashes.filter(new)}).unique("hash")
+            if self._by_value is None:
+                filled = values.len() - values.null_count()
+                self._by_value = distinct.height < DISTINCT_SHARE * filled
+            for kind, positions in find_personal(distinct["value"], letters=letters).items():
+                if positions.len():
+                    found = distinct["hash"].gather(positions)
+                    known = self._personal.get(kind)
+                    self._personal[kind] = found if known is None else known.append(found)
+            if self._seen is None:
+                self._seen = distinct["hash"]
+            elif self._seen.len() < SEEN_VALUES:
+                self._seen = self._seen.append(distinct["hash"])
+        return {kind: (hashes.is_in(self._personal[kind].implode()) & values.is_not_null())
+                .arg_true().alias(kind)
+                if kind in self._personal else pl.Series(kind, [], dtype=pl.UInt32)
+                for kind in KINDS}
 
     def kinds(self) -> list[str]:
         """The kinds of personal data found, in :data:`KINDS` order."""

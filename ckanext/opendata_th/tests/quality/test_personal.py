@@ -211,3 +211,28 @@ def test_the_rules_are_documented_where_they_are_defined():
     for words in ("check digit", "juristic", "+66", "นายก", "นายทะเบียน", "ต. เกาะสาหร่าย",
                   "measurement"):
         assert words in doc
+
+
+def test_a_column_read_value_by_value_counts_what_a_search_of_every_cell_finds():
+    # a column that repeats its values is searched once per distinct value,
+    # which it then knows by a hash across batches: old values found again,
+    # new ones searched, clean ones skipped, the counts those of every cell
+    rng = random.Random(11)
+    clean = ["สินค้าเกษตร", "ยางพารา", "2567-01-05", "ข้าวหอมมะลิ"]
+    personal = ["นายสมชาย ใจดี", "somchai@example.co.th", "081-234-5678"]
+    batches = [[rng.choice(clean) for _ in range(300)] for _ in range(3)]
+    batches[0][7] = personal[0]
+    batches[1][50] = personal[0]  # seen before: found by its hash
+    batches[2][3], batches[2][4] = personal[1], personal[2]  # new in a later batch
+    batches[2][5] = None
+    check = PersonalDataColumn("รายการ")
+    first_row = 2
+    for cells in batches:
+        check.update(pl.Series(cells, dtype=pl.String), first_row)
+        first_row += len(cells)
+    assert check._by_value is True
+    every_cell = find_personal(pl.Series([cell for cells in batches for cell in cells], dtype=pl.String))
+    assert check.counts == {kind: every_cell[kind].len() for kind in KINDS}
+    assert check.counts == {"citizen_id": 0, "phone": 1, "email": 1, "person_name": 2}
+    (name,) = [f for f in check.findings("รายการ") if f.code == "personal.person_name"]
+    assert [e.row for e in name.examples] == [2 + 7, 2 + 300 + 50]

@@ -21,6 +21,7 @@ from ckanext.opendata_th.quality.reading import (
     UnreadableFile,
     cell_text,
     clean,
+    may_hold_unicode_space,
     open_table,
     sniff_delimiter,
 )
@@ -97,6 +98,23 @@ def test_cells_are_stripped_and_blank_ones_are_none_but_the_header_is_kept_as_wr
         frame = next(iter(table.batches())).frame
     assert table.header == [" a ", "b\u3000"]
     assert frame.rows() == [("x", None), ("y", None), (None, None)]
+
+
+def test_every_white_space_beyond_ascii_makes_a_block_take_the_unicode_strip():
+    spaces = [chr(code) for code in range(128, 0x110000) if chr(code).isspace()]
+    assert len(spaces) == 19  # U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028/9, U+202F, U+205F, U+3000
+    for space in spaces:
+        data = f"ข้อมูล,{space}ค่า\n".encode()
+        assert may_hold_unicode_space(data, len(data)), hex(ord(space))
+    thai = "จังหวัด,ค่า\nเชียงใหม่, 12 \n".encode()
+    assert not may_hold_unicode_space(thai, len(thai))
+
+
+def test_each_block_is_stripped_whether_its_spaces_are_ascii_or_not(tmp_path):
+    rows = [f"{n}, แถว {n}\t" if n < 200 else f"{n},\u00a0แถว {n}\u2003" for n in range(400)]
+    path = write(tmp_path, "a.csv", ("n,name\n" + "\n".join(rows) + "\n").encode())
+    table, read = read_all(path, Limits(block_bytes=1024, max_line_bytes=1024, batch_rows=50))
+    assert [cells for _, cells in read] == [(str(n), f"แถว {n}") for n in range(400)]
 
 
 def test_clean_strips_unicode_white_space_and_makes_blank_cells_none():
