@@ -17,8 +17,10 @@ a child too, as Linux carries a parent's peak over into its children); its
 time is the operation alone (imports done first, and one untimed run on the
 file's first 1,000 rows: a jobs worker checks many files in one process,
 so loading the code lists and compiling the patterns is not part of each
-check; the checker's first use is printed apart). Printed per tool: rows, seconds,
-rows/s, peak MB; then the ratios "frictionless / ours" (rows/s; target
+check; the checker's first use is printed apart); the median of ``--repeat``
+runs (3) is compared, as a shared machine varies by about 20 % from one run
+to the next. Printed per tool: rows, seconds, rows/s, peak MB and every
+run's time; then the ratios "frictionless / ours" (rows/s; target
 ≥ 20) and "ours / polars read" (seconds; target ≤ 3), each with met / NOT
 met. Our check must find the duplicates, thousands separators, date
 formats and invalid codes it was given (counted: a fast failure is not a
@@ -31,7 +33,7 @@ compares rows per second.
 ``--profile``: instead, cProfile one check of the file (200,000 rows by
 default) and print the costliest functions.
 
-    .venv/bin/python benchmarks/quality.py                 # 1,000,000 rows, about 2 minutes
+    .venv/bin/python benchmarks/quality.py                 # 1,000,000 rows, about 3 minutes
     .venv/bin/python benchmarks/quality.py --rows 100000 --frictionless-rows 20000
 """
 from __future__ import annotations
@@ -157,14 +159,17 @@ def _tool(tool: str) -> Callable[[str], dict[str, Any]]:
     raise ValueError(tool)
 
 
-def child(tool: str, path: str, warm_up: str | None = None) -> dict[str, Any]:
-    """Run one tool on ``path`` (in a child process); its facts. With
+def child(tool: str, path: str, warm_up: str | None = None, repeat: int = 1) -> dict[str, Any]:
+    """Run one tool on ``path`` (in a child process) ``repeat`` times; the
+    facts of the run of median time, with every run's ``times``. With
     ``warm_up``, the tool first runs once on that small file, untimed, as a
     long-running worker has (code lists loaded, patterns compiled, thread
     pools started); its time is kept as ``first_use_seconds``."""
     run = _tool(tool)
     first = run(warm_up)["seconds"] if warm_up else None
-    return {**run(path), "first_use_seconds": first}
+    runs = sorted((run(path) for _ in range(repeat)), key=lambda result: result["seconds"])
+    return {**runs[len(runs) // 2], "times": [result["seconds"] for result in runs],
+            "first_use_seconds": first}
 
 
 def run_child(tool: str, path: str, *extra: str) -> dict[str, Any]:
@@ -180,7 +185,7 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
-def benchmark(rows: int, frictionless_rows: int | None, directory: str) -> int:
+def benchmark(rows: int, frictionless_rows: int | None, directory: str, repeat: int = 3) -> int:
     path = os.path.join(directory, "benchmark.csv")
     started = time.perf_counter()
     facts = run_child("generate", path, str(rows))  # the parent stays small: see --child
@@ -189,21 +194,23 @@ def benchmark(rows: int, frictionless_rows: int | None, directory: str) -> int:
           f"{facts['invalid_provinces']:,} invalid province codes, {facts['iso_dates']:,} ISO dates.")
     warm_up = os.path.join(directory, "warm-up.csv")
     head(path, WARM_UP_ROWS, warm_up)
-    results = {tool: run_child(tool, path, warm_up) for tool in ("ours", "polars read", "pyarrow read")}
+    results = {tool: run_child(tool, path, warm_up, str(repeat))
+               for tool in ("ours", "polars read", "pyarrow read")}
     friction_path = path
     if frictionless_rows and frictionless_rows < rows:
         friction_path = os.path.join(directory, "benchmark-head.csv")
         head(path, frictionless_rows, friction_path)
-    results["frictionless"] = run_child("frictionless", friction_path, warm_up)
+    results["frictionless"] = run_child("frictionless", friction_path, warm_up, str(repeat))
 
-    print(f"\n{'tool':<14}{'rows':>12}{'seconds':>10}{'rows/s':>14}{'peak MB':>10}")
+    print(f"\n{'tool':<14}{'rows':>12}{'seconds':>10}{'rows/s':>14}{'peak MB':>10}   runs (s)")
     for tool, result in results.items():
         rate = result["rows"] / result["seconds"] if result["seconds"] else float("inf")
         result["rate"] = rate
         print(f"{tool:<14}{result['rows']:>12,}{result['seconds']:>10.2f}{rate:>14,.0f}"
-              f"{result['peak_mb']:>10.0f}")
+              f"{result['peak_mb']:>10.0f}   {' '.join(f'{time:.2f}' for time in result['times'])}")
     print(f"(each tool ran once on the file's first {WARM_UP_ROWS:,} rows before it was timed, as a "
-          f"long-running jobs worker has; our checker's first use in a process took "
+          f"long-running jobs worker has, then {repeat} times on the file in the same process: the "
+          f"median run is compared; our checker's first use in a process took "
           f"{results['ours']['first_use_seconds']:.2f} s there, most of it loading the code lists)")
     if friction_path != path:
         print(f"(frictionless read the first {results['frictionless']['rows']:,} rows only "
@@ -250,6 +257,8 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--frictionless-rows", type=int, default=None,
                         help="time frictionless on the first N rows only")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="timed runs of each tool (the median is compared)")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--child", nargs="+", metavar="TOOL PATH", help=argparse.SUPPRESS)
@@ -259,7 +268,8 @@ def main() -> int:
         # generates nothing itself, so that a child's peak is the child's own
         tool, path, *extra = args.child
         result = (generate(path, int(extra[0])) if tool == "generate"
-                  else child(tool, path, extra[0] if extra else None))
+                  else child(tool, path, extra[0] if extra else None,
+                             int(extra[1]) if len(extra) > 1 else 1))
         result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(MARK + json.dumps(result), flush=True)
         return 0
@@ -267,7 +277,7 @@ def main() -> int:
         if args.profile:
             profile(args.rows if args.rows != 1_000_000 else 200_000, directory, args.top)
             return 0
-        return benchmark(args.rows, args.frictionless_rows, directory)
+        return benchmark(args.rows, args.frictionless_rows, directory, max(1, args.repeat))
 
 
 if __name__ == "__main__":

@@ -244,6 +244,18 @@ def _formatted_counts(others: pl.Series) -> dict[str, int]:
     return counts
 
 
+def _probe_exprs(column: _ColumnState) -> list[pl.Expr]:
+    """How many of the first :data:`_DECIDE_AFTER` non-blank cells of a
+    column were looked at, and how many are numbers: plain, or written with
+    separators or Thai digits (the cells :func:`_formatted_counts` counts)."""
+    probe = pl.col(column.internal).drop_nulls().head(_DECIDE_AFTER)
+    number = (probe.cast(pl.Float64, strict=False).is_finite().fill_null(False)
+              | probe.str.contains(_THOUSANDS) | probe.str.contains(_COMMA_DECIMAL)
+              | (probe.str.contains(_THAI_DIGIT) & probe.str.contains(_THAI_NUMBER)))
+    return [probe.len().alias(f"{column.internal}:probed"),
+            number.sum().alias(f"{column.internal}:numbers")]
+
+
 def _positions_expr(column: _ColumnState, kind: str, wanted: int) -> pl.Expr:
     """The positions of the first ``wanted`` cells of a kind in a batch."""
     x, plain, integer = pl.col(column.internal), column.flag("plain"), column.flag("integer")
@@ -490,8 +502,7 @@ class _Check:
                 if count and len(sample.rows) < MAX_EXAMPLES:
                     wanted.append(_positions_expr(column, kind, MAX_EXAMPLES - len(sample.rows)))
                 sample.count += count
-            if column.maybe_boolean:
-                self._count_booleans(column, frame.get_column(column.internal))
+        self._count_booleans(frame)
         if wanted:
             self._take_examples(frame, batch, frame.select(wanted).row(0, named=True))
         for column in numeric:
@@ -505,18 +516,14 @@ class _Check:
         half of them numbers, :data:`_NUMERIC_AT_FIRST`): then not one cell
         of it is cast or matched as a number. A column with fewer cells in
         its first batch is decided after the batch, on its counts."""
-        for column in self.columns:
-            if not column.maybe_numeric or column.rows:
-                continue
-            probe = frame.get_column(column.internal).drop_nulls().head(_DECIDE_AFTER)
-            if probe.len() < _DECIDE_AFTER:
-                continue
-            plain = probe.cast(pl.Float64, strict=False).is_finite().fill_null(False)
-            numbers = int(plain.sum())
-            if numbers < probe.len():
-                counts = _formatted_counts(probe.filter(~plain))
-                numbers += counts["thousands"] + counts["comma"] + counts["thai_number"]
-            if numbers < _NUMERIC_AT_FIRST * probe.len():
+        undecided = [column for column in self.columns if column.maybe_numeric and not column.rows]
+        if not undecided:
+            return
+        probes = frame.select([expr for column in undecided for expr in _probe_exprs(column)]
+                              ).row(0, named=True)
+        for column in undecided:
+            probed, numbers = probes[f"{column.internal}:probed"], probes[f"{column.internal}:numbers"]
+            if probed >= _DECIDE_AFTER and numbers < _NUMERIC_AT_FIRST * probed:
                 column.maybe_numeric = False
 
     def _take_examples(self, frame: pl.DataFrame, batch: Batch, found: Mapping[str, Any]) -> None:
@@ -529,15 +536,32 @@ class _Check:
                 values = frame.get_column(internal).gather(positions).to_list()
                 sample.values.extend(value for value in values if value is not None)
 
-    def _count_booleans(self, column: _ColumnState, values: pl.Series) -> None:
-        probe = values.drop_nulls().head(_BOOLEAN_PROBE).str.to_lowercase()
-        if not probe.is_in(BOOLEAN_WORDS).all():
-            column.maybe_boolean = False
+    def _count_booleans(self, frame: pl.DataFrame) -> None:
+        """Count the boolean words of the columns that hold nothing else so
+        far; a column whose first cells of the batch are not all boolean
+        words is not counted (one select for the probes of every column)."""
+        candidates = [column for column in self.columns if column.maybe_boolean]
+        if not candidates:
             return
-        booleans = int(values.str.to_lowercase().is_in(BOOLEAN_WORDS).sum())
-        column.booleans += booleans
-        if booleans < values.len() - values.null_count():
-            column.maybe_boolean = False
+        probes = frame.select(
+            pl.col(column.internal).drop_nulls().head(_BOOLEAN_PROBE).str.to_lowercase()
+            .is_in(BOOLEAN_WORDS).all() for column in candidates).row(0, named=True)
+        columns = []
+        for column in candidates:
+            if probes[column.internal]:
+                columns.append(column)
+            else:
+                column.maybe_boolean = False
+        if not columns:
+            return
+        counts = frame.select(pl.col(column.internal).str.to_lowercase().is_in(BOOLEAN_WORDS).sum()
+                              for column in columns).row(0, named=True)
+        nulls = frame.select(pl.col(column.internal).null_count() for column in columns).row(0, named=True)
+        for column in columns:
+            booleans = int(counts[column.internal])
+            column.booleans += booleans
+            if booleans < frame.height - nulls[column.internal]:
+                column.maybe_boolean = False
 
     # -- the end: duplicates, types, findings ---------------------------------------------------
 
