@@ -36,11 +36,13 @@ releases the GIL), the date, code and personal-data checks run in a small
 thread pool (a task per column), and this thread counts every column's
 cells in two polars selects (polars spreads the columns over its own
 threads). The first batch is small (``Limits.first_batch_rows``) so that
-this starts early, and a column whose first cells are mostly not numbers
-is decided to be text (:data:`_NUMERIC_AT_FIRST`): only its empty cells
-are counted afterwards.
-Patterns that recognise numbers with separators or Thai digits run only on
-the cells polars could not read as numbers.
+this starts early, and a column whose first 1,000 cells are mostly not
+numbers is decided to be text before any of its cells is counted
+(:data:`_NUMERIC_AT_FIRST`): only its empty cells are counted.
+Cells are read as decimals only where they are not whole numbers, and
+patterns that recognise numbers with separators or Thai digits run only on
+the cells polars could not read as numbers. A polars call costs 0.1 to
+0.5 ms whatever its size, so the probes of all the columns are one select.
 
 Memory: a batch at a time (``Limits.batch_rows`` rows), plus, for the
 duplicate rows, one 64-bit hash per row read (8 bytes a row: 8 MB for a

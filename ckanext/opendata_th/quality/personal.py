@@ -50,7 +50,11 @@ or names; a plain search for ``@`` the possible e-mail addresses; only those
 few cells are then matched in full. A column whose first
 :data:`LETTER_SAMPLE` non-blank cells hold no letter at all (numbers,
 codes, dates) is only searched for the two kinds a letter-free cell can be,
-citizen IDs and phones.
+citizen IDs and phones. A column that repeats its values (categories,
+dates, codes) is searched value by value: each value once, in the batch
+where it first appears; the values already looked at, and those found to
+be personal data, are remembered as 64-bit hashes (:data:`SEEN_VALUES` at
+most), so a later batch costs a hash of each cell and a lookup.
 """
 from __future__ import annotations
 

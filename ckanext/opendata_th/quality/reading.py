@@ -16,7 +16,10 @@ Every format is read in batches (:class:`Batch`: a polars DataFrame of
 of its rows), so that memory stays bounded whatever the file's size:
 
 - delimited text: UTF-8 is cut into blocks of whole records
-  (``Limits.block_bytes``) that pyarrow parses in a few threads at once;
+  (``Limits.block_bytes``) that pyarrow parses in a few threads at once
+  (each block's UTF-8 checked once as a whole, by polars, not cell by cell;
+  its cells stripped of ASCII white space only, the cheaper strip, when
+  the block holds no other);
   text in another encoding goes through :class:`TranscodingReader`, which
   decodes it (cp874, UTF-16...) and records the rows of the bytes it
   cannot decode, and is read by ``pyarrow.csv.open_csv``, a streaming
@@ -544,7 +547,7 @@ def _convert_options(max_columns: int, check_utf8: bool) -> pacsv.ConvertOptions
         check_utf8=check_utf8)
 
 
-def check_utf8(data: bytes | bytearray, size: int) -> None:
+def ensure_utf8(data: bytes | bytearray, size: int) -> None:
     """Raise ``pa.ArrowInvalid`` (as pyarrow's own check would) unless
     ``data[:size]`` is UTF-8: one pass of polars' validator over the whole
     block, several times cheaper than pyarrow's check of every cell."""
@@ -774,7 +777,7 @@ class _BlockRecords(_Records):
             invalid.append((row.number, row.text or "", row.actual_columns))
             return "skip"
 
-        check_utf8(data, size)  # for the whole block at once: pyarrow need not check each cell
+        ensure_utf8(data, size)  # for the whole block at once: pyarrow need not check each cell
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(memoryview(data)[:size])),
             read_options=pacsv.ReadOptions(use_threads=False, block_size=size + 1,
