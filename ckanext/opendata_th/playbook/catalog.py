@@ -206,13 +206,17 @@ def headers() -> list[str]:
     return [column.header for column in COLUMNS]
 
 
-_FORMULA_START = ("=", "+", "-", "@")
+FORMULA_START = ("=", "+", "-", "@")
+"""What makes a spreadsheet read a typed text as a formula (and run it: CSV
+and XLSX injection). Every export of users' texts guards against it: this
+CSV with :func:`csv_safe`, the XLSX files with
+:func:`ckanext.opendata_th.reports.yearly.keep_as_text`."""
 
 
 def csv_safe(text: str) -> str:
     """A CSV cell that a spreadsheet will not run as a formula: a text
     starting with = + - @ gets a leading apostrophe (read back without it)."""
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 # -- reading a file --------------------------------------------------------------
@@ -238,7 +242,7 @@ def _text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value).replace("\r\n", "\n").strip()
-    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
         return text[1:]  # written by csv_safe
     return text
 

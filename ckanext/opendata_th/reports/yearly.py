@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Union
 
+from ckanext.opendata_th.playbook.catalog import FORMULA_START
 from ckanext.opendata_th.playbook.dates import (
     BANGKOK,
     format_date_en,
@@ -72,8 +73,6 @@ FONT_SUFFIXES = (".ttf", ".otf")
 MISSING = "—"
 """Shown for a figure the data does not have."""
 
-FORMULA_START = ("=", "+", "-", "@")
-"""What makes a spreadsheet read a typed text as a formula."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
@@ -484,17 +483,22 @@ class _Sheet:
 
 
 def put_cell(cell: Any, value: Cell) -> None:
-    """Store a figure as a number, a text as text: one that starts like a
-    formula becomes a text cell with the quote prefix (openpyxl alone would
-    store "=..." as a formula, which the spreadsheet would run).
-    ``views/readiness.py`` (``_no_formulas``) guards its export the same way."""
+    """Store a figure as a number, a text as text (:func:`keep_as_text`)."""
     if isinstance(value, Number):
         cell.value = value.value
         cell.number_format = value.number_format()
         return
-    text = clean_text(value)[:MAX_CELL_TEXT]
-    cell.value = text
-    if text.startswith(FORMULA_START):
+    cell.value = clean_text(value)[:MAX_CELL_TEXT]
+    keep_as_text(cell)
+
+
+def keep_as_text(cell: Any) -> None:
+    """An openpyxl cell whose text starts like a formula (``= + - @``)
+    becomes a text cell with the quote prefix: openpyxl alone would store
+    "=..." as a formula, which the spreadsheet would run when the file is
+    opened, and a text cell without the prefix is read as a formula once it
+    is edited. Every XLSX export of the portal passes its cells here."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
         cell.data_type = "s"
         cell.quotePrefix = True
 

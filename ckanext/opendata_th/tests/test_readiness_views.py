@@ -275,11 +275,12 @@ def test_export_keeps_a_text_that_looks_like_a_formula_a_text(app, portal):
     from openpyxl import load_workbook
 
     formula = '=HYPERLINK("https://evil.example","click")'
-    fill_in(portal, activities={"budget": {"evidence": formula}})
+    fill_in(portal, activities={"budget": {"evidence": formula}, "strategy": {"evidence": "@SUM(A1)"}})
     response = Browser(app, portal.admin).get(read_url(portal) + "/export.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
-    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == formula]
-    assert cells and all(cell.data_type == "s" for cell in cells)
+    for text in (formula, "@SUM(A1)"):  # neither run on opening nor once the cell is edited
+        cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == text]
+        assert cells and all(cell.data_type == "s" and cell.quotePrefix for cell in cells), text
 
 
 def test_evidence_files_upload_download_and_delete(app, portal):

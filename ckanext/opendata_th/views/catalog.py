@@ -165,6 +165,8 @@ def _xlsx(headers: list[str], rows: list[list[str]]) -> bytes:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    from ckanext.opendata_th.reports.yearly import keep_as_text
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(tk._("Data catalog")[:31])
     bold = Font(bold=True)
@@ -178,7 +180,8 @@ def _xlsx(headers: list[str], rows: list[list[str]]) -> bytes:
         cells = []
         for text in row:
             cell = WriteOnlyCell(sheet, value=text)
-            cell.data_type = "s"  # a text starting with "=" stays text, never a formula
+            cell.data_type = "s"  # texts, and one that starts like a formula never one
+            keep_as_text(cell)
             cells.append(cell)
         sheet.append(cells)
     stream = io.BytesIO()

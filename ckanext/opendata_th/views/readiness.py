@@ -553,12 +553,12 @@ def _workbook(organization: dict[str, Any], schema: dict[str, Any],
 
 
 def _no_formulas(worksheet: Any) -> None:
-    """Users' texts stay texts: openpyxl would store one starting with "="
-    as a formula, which a spreadsheet would run when the file is opened."""
+    """Users' texts stay texts, never formulas (``keep_as_text``)."""
+    from ckanext.opendata_th.reports.yearly import keep_as_text
+
     for row in worksheet.iter_rows():
         for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+            keep_as_text(cell)
 
 
 # -- the sysadmins' overview -------------------------------------------------------
