@@ -654,10 +654,7 @@ def _record_boundary(data: bytes | bytearray, size: int) -> Optional[int]:
     """Where the last whole record of ``data[:size]`` ends (just after a
     line break followed by an even number of quote characters before it,
     counted from the start of ``data``, which starts a record), or ``None``."""
-    if size == len(data):  # counted as what a removal leaves: twice as fast as count()
-        quotes = size - len(data.replace(b'"', b""))
-    else:
-        quotes = data.count(b'"', 0, size)
+    quotes = data.count(b'"', 0, size)
     end = size
     while True:
         line_break = data.rfind(b"\n", 0, end)
