@@ -16,7 +16,6 @@ import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan import authz
 
 from ckanext.opendata_th import ratelimit
 from ckanext.opendata_th.model.feedback import Feedback
@@ -80,19 +79,6 @@ def item(feedback_id: object) -> Optional[Feedback]:
     if not isinstance(feedback_id, str) or not feedback_id or len(feedback_id) > 100:
         return None
     return model.Session.get(Feedback, feedback_id)
-
-
-def user_object(name: Optional[str]) -> Optional[model.User]:
-    found = model.User.get(name) if name else None
-    return found if found is not None and found.state == "active" else None
-
-
-def is_moderator(user: Optional[str], organization_id: Optional[str]) -> bool:
-    """Whether the user moderates the feedback of the organization's
-    datasets: its editors and admins, and sysadmins."""
-    if not user or not organization_id or user_object(user) is None:
-        return False
-    return authz.has_user_permission_for_group_or_org(organization_id, user, "update_dataset")
 
 
 def may_read(user: Optional[str], package: model.Package) -> bool:

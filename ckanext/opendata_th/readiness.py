@@ -15,7 +15,6 @@ from typing import Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan import authz
 
 from ckanext.opendata_th.model.readiness import ReadinessAssessment, ReadinessFile
 from ckanext.opendata_th.playbook import readiness as rules
@@ -85,22 +84,6 @@ def organization(id_or_name: object) -> Optional[model.Group]:
     if group is None or not group.is_organization or group.state != "active":
         return None
     return group
-
-
-def is_member(organization_id: str, user: Optional[str]) -> bool:
-    """Sysadmins and members of the organization in any capacity."""
-    if not user:
-        return False
-    return authz.is_sysadmin(user) or authz.has_user_permission_for_group_or_org(
-        organization_id, user, "read")
-
-
-def is_admin(organization_id: str, user: Optional[str]) -> bool:
-    """Sysadmins and the organization's admins."""
-    if not user:
-        return False
-    return authz.is_sysadmin(user) or authz.users_role_for_group_or_org(
-        organization_id, user) == "admin"
 
 
 def assessment(organization_id: str, year: int) -> Optional[ReadinessAssessment]:

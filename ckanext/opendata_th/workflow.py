@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 import sqlalchemy as sa
 
@@ -22,6 +22,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz
 
 from ckanext.opendata_th import context
+from ckanext.opendata_th.people import UserRef, user_object
 from ckanext.opendata_th.logic import readiness_gate
 from ckanext.opendata_th.model.types import utcnow
 from ckanext.opendata_th.model.workflow import WorkflowEvent, WorkflowRecord
@@ -39,7 +40,6 @@ DEFAULT_WEIGHTS = "value:2 quality:1 manageability:1"
 LOCAL = "local"
 """``approval_source`` of an approval given on this portal."""
 
-UserRef = Union[str, model.User, None]
 
 
 # -- the rows ----------------------------------------------------------------------
@@ -124,14 +124,6 @@ def dataset(id_or_name: object) -> Optional[model.Package]:
 
 # -- people ------------------------------------------------------------------------
 
-def _user(user: UserRef) -> Optional[model.User]:
-    if isinstance(user, model.User):
-        return user
-    if isinstance(user, str) and user:
-        return model.User.get(user)
-    return None
-
-
 def approver_names() -> frozenset[str]:
     """The user names of ``ckanext.opendata_th.approvers``."""
     names = tk.config.get(APPROVERS_OPTION) or []
@@ -173,7 +165,7 @@ def is_approver(user: UserRef, organization_id: Optional[str]) -> bool:
     only when ``ckanext.opendata_th.sysadmins_publish_directly`` is on (the
     same option that lets them publish without the workflow); CKAN's site
     user does for the portal's own commands."""
-    found = _user(user)
+    found = user_object(user)
     if found is None or found.state != "active":
         return False
     if found.sysadmin and (sysadmins_publish_directly() or _is_site_user(found)):
@@ -189,7 +181,7 @@ def is_approver(user: UserRef, organization_id: Optional[str]) -> bool:
 
 def may_edit(user: UserRef, package: model.Package) -> bool:
     """Whether the user may update the dataset (CKAN's package_update auth)."""
-    found = _user(user)
+    found = user_object(user)
     if found is None:
         return False
     try:
@@ -208,17 +200,6 @@ def roles(user_name_or_obj: UserRef, package: model.Package) -> frozenset[str]:
     if is_approver(user_name_or_obj, package.owner_org):
         return frozenset({rules.EDITOR, rules.APPROVER})
     return frozenset({rules.EDITOR})
-
-
-def is_member(user: UserRef, organization_id: Optional[str]) -> bool:
-    """Sysadmins and members of the organization in any capacity."""
-    found = _user(user)
-    if found is None or found.state != "active":
-        return False
-    if found.sysadmin:
-        return True
-    return bool(organization_id) and authz.has_user_permission_for_group_or_org(
-        organization_id, found.name, "read")
 
 
 # -- the facts the rules need ---------------------------------------------------------

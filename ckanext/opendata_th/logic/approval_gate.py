@@ -23,6 +23,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import localize
+from ckanext.opendata_th.people import user_object
 from ckanext.opendata_th import workflow as workflow_glue
 from ckanext.opendata_th.model.types import utcnow
 from ckanext.opendata_th.playbook import disclosure
@@ -40,18 +41,12 @@ def mark_recalled(package: model.Package, reason: Message) -> None:
     setattr(package, _RECALLED, reason)
 
 
-def _user(user: object) -> model.User | None:
-    if isinstance(user, model.User):
-        return user
-    return model.User.get(user) if isinstance(user, str) and user else None
-
-
 def publishes_directly(user: object) -> bool:
     """Whether this user may make datasets public without approval: a
     sysadmin, when ``ckanext.opendata_th.sysadmins_publish_directly`` is on."""
     if not tk.asbool(tk.config.get("ckanext.opendata_th.sysadmins_publish_directly", False)):
         return False
-    found = _user(user)
+    found = user_object(user)
     return bool(found and found.sysadmin)
 
 
@@ -83,7 +78,7 @@ def record_after_create(context: dict[str, Any], pkg_dict: dict[str, Any]) -> No
     package = model.Package.get(pkg_dict.get("id") or "")
     if package is None:
         return
-    user = _user(context.get("user"))
+    user = user_object(context.get("user"))
     workflow_glue.ensure(package, user.id if user else None)
     if not package.private:
         record_direct_publication(package, user)
@@ -99,7 +94,7 @@ def record_after_update(context: dict[str, Any], pkg_dict: dict[str, Any]) -> No
     if package is None:
         return
     reason = package.__dict__.pop(_RECALLED, None)
-    user = _user(context.get("user"))
+    user = user_object(context.get("user"))
     record = workflow_glue.ensure(package, user.id if user else None)
     if not package.private:
         if record.stage != rules.PUBLISHED:
@@ -117,7 +112,7 @@ def record_after_update(context: dict[str, Any], pkg_dict: dict[str, Any]) -> No
 def record_withdrawal(package: model.Package, user: object, why: Message) -> None:
     """A published dataset made private outside the workflow (the form, the
     API, the organization's bulk "Make private"): recorded as withdrawn."""
-    found = _user(user)
+    found = user_object(user)
     workflow_glue.change_stage(package, "withdraw", user_id=found.id if found else None,
                                roles=frozenset({rules.EDITOR, rules.SYSTEM}), comment=localize.text(why))
 
@@ -125,7 +120,7 @@ def record_withdrawal(package: model.Package, user: object, why: Message) -> Non
 def record_direct_publication(package: model.Package, user: object) -> None:
     """Record the approval of a dataset that became public without the
     workflow's approve: a sysadmin who publishes directly."""
-    found = _user(user)
+    found = user_object(user)
     if found is not None and publishes_directly(found):
         record_publication(package, user_id=found.id, source=SYSADMIN,
                            comment=localize.text(Message(N_("Published directly by a sysadmin."))))

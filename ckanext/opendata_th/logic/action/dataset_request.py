@@ -28,7 +28,7 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th import localize, ratelimit
+from ckanext.opendata_th import localize, people, ratelimit
 from ckanext.opendata_th.logic.auth.dataset_request import is_requester, may_triage, request_or_404
 from ckanext.opendata_th.logic.inputs import refused
 from ckanext.opendata_th.model.dataset_request import DatasetRequest, DatasetRequestEvent
@@ -66,16 +66,10 @@ def rate_limit() -> RateLimit:
                      number(RATE_WINDOW_OPTION, DEFAULT_RATE_WINDOW))
 
 
-def _user(context: Context) -> Optional[model.User]:
-    name = context.get("user")
-    found = model.User.get(name) if isinstance(name, str) and name else None
-    return found if found is not None and found.state == "active" else None
-
-
 def _count_attempt(context: Context, field: str) -> None:
     """One more attempt of the sender; over the limit: RateLimited (409 on
     the pages, 429 on the API). Sysadmins are not counted."""
-    user = _user(context)
+    user = people.active_user(context.get("user"))
     if user is not None and user.sysadmin:
         return
     decision = ratelimit.hit(RATE_SCOPE, rate_limit())
@@ -336,7 +330,7 @@ def opendata_th_request_show(context: Context, data_dict: DataDict) -> dict[str,
         each event's ``"user"``
     """
     tk.check_access("opendata_th_request_show", context, data_dict)
-    return _show(request_or_404(data_dict), _user(context))
+    return _show(request_or_404(data_dict), people.active_user(context.get("user")))
 
 
 def _triage_scope(user: Optional[model.User]) -> Any:
@@ -365,7 +359,7 @@ def opendata_th_request_list(context: Context, data_dict: DataDict) -> dict[str,
         opendata_th_request_show, without history]}``
     """
     tk.check_access("opendata_th_request_list", context, data_dict)
-    user = _user(context)
+    user = people.active_user(context.get("user"))
     limit = _whole_number(data_dict.get("limit"), "limit", DEFAULT_LIMIT, MAX_LIMIT)
     offset = _whole_number(data_dict.get("offset"), "offset", 0, MAX_OFFSET)
     query = model.Session.query(DatasetRequest)
@@ -427,7 +421,7 @@ def opendata_th_request_create(context: Context, data_dict: DataDict) -> dict[st
     except rules.RequestInputError as error:
         raise refused(error.errors) from None
     organization = _organization(data_dict.get("organization_id"))
-    user = _user(context)
+    user = people.active_user(context.get("user"))
     email = checked.email or (user.email if user is not None and user.email else "")
     now = utcnow()
     row = DatasetRequest(title=checked.title, description=checked.description, purpose=checked.purpose,
@@ -537,7 +531,7 @@ def opendata_th_request_triage(context: Context, data_dict: DataDict) -> dict[st
     except rules.RequestInputError as error:
         _release(context)
         raise refused(error.errors) from None
-    user = _user(context)
+    user = people.active_user(context.get("user"))
     package_id: Optional[str] = None
     try:
         if triage.decision.name == "available":
@@ -588,7 +582,7 @@ def opendata_th_request_assign(context: Context, data_dict: DataDict) -> dict[st
         _release(context)
         raise refused(errors)
     assert organization is not None
-    user = _user(context)
+    user = people.active_user(context.get("user"))
     _event(row, "assigned", user, comment=comment or None,
            detail={"from": row.organization_id, "to": organization.id})
     row.organization_id, row.modified = organization.id, utcnow()
@@ -618,7 +612,7 @@ def opendata_th_request_reply(context: Context, data_dict: DataDict) -> dict[str
     except rules.RequestInputError as error:
         _release(context)
         raise refused(error.errors) from None
-    user = _user(context)
+    user = people.active_user(context.get("user"))
     _event(row, "reply", user if is_requester(context.get("user"), row) else None,
            from_state=row.state, to_state=rules.NEW, comment=reply)
     row.state, row.modified = rules.NEW, utcnow()

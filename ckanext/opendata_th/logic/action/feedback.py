@@ -29,6 +29,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import feedback as glue
 from ckanext.opendata_th import localize
+from ckanext.opendata_th.people import active_user, is_editor
 from ckanext.opendata_th.logic.inputs import refused
 from ckanext.opendata_th.model.feedback import Feedback, FeedbackEvent
 from ckanext.opendata_th.model.types import utcnow
@@ -235,7 +236,7 @@ def opendata_th_feedback_create(context: Context, data_dict: DataDict) -> dict[s
     except rules.FeedbackInputError as error:
         raise refused(error.errors)
     screening = rules.screen(submission, data_dict.get(glue.HONEYPOT_FIELD), glue.spam_rules())
-    user = glue.user_object(context.get("user"))
+    user = active_user(context.get("user"))
     visibility, reasons = rules.first_visibility(screening, signed_in=user is not None,
                                                  moderate_signed_in=glue.moderate_signed_in())
     now = utcnow()
@@ -289,7 +290,7 @@ def opendata_th_feedback_list(context: Context, data_dict: DataDict) -> dict[str
         owner, scope = package.owner_org, {"package_id": package.id}
         in_scope = Feedback.package_id == package.id
     tk.check_access("opendata_th_feedback_list", context, scope)
-    moderator = glue.is_moderator(context.get("user"), owner) or bool(context.get("ignore_auth"))
+    moderator = is_editor(context.get("user"), owner) or bool(context.get("ignore_auth"))
     if package is not None and not moderator and not glue.is_public(package):
         raise tk.NotAuthorized(localize.gettext("Feedback is shown only on published datasets"))
     visibility = _choice(data_dict, "visibility", rules.VISIBILITIES)
@@ -340,7 +341,7 @@ def opendata_th_feedback_show(context: Context, data_dict: DataDict) -> dict[str
     """
     row, package = _item(data_dict)
     tk.check_access("opendata_th_feedback_show", context, {"id": row.id})
-    moderator = glue.is_moderator(context.get("user"), package.owner_org) or bool(context.get("ignore_auth"))
+    moderator = is_editor(context.get("user"), package.owner_org) or bool(context.get("ignore_auth"))
     if not moderator and not (glue.is_public(package) and row.visibility == rules.VISIBLE):
         raise tk.ObjectNotFound(localize.gettext("Feedback not found"))  # sysadmins pass the auth
     shown = as_dict(row, package, moderator=moderator)
@@ -368,7 +369,7 @@ def opendata_th_feedback_counts(context: Context, data_dict: DataDict) -> dict[s
                 "datasets": {key: value.as_dict() for key, value in found["datasets"].items()}}
     package = _package(data_dict)
     tk.check_access("opendata_th_feedback_counts", context, {"package_id": package.id})
-    moderator = glue.is_moderator(context.get("user"), package.owner_org) or bool(context.get("ignore_auth"))
+    moderator = is_editor(context.get("user"), package.owner_org) or bool(context.get("ignore_auth"))
     if not moderator and not glue.is_public(package):
         raise tk.NotAuthorized(localize.gettext("Feedback is shown only on published datasets"))
     shown: dict[str, Any] = (glue.counts(package_ids=[package.id])["datasets"].get(package.id)
@@ -402,7 +403,7 @@ def _take(name: str, context: Context, data_dict: DataDict) -> dict[str, Any]:
     except rules.StepRefused as refusal:
         model.Session.rollback()
         raise refused({refusal.field: refusal.messages})
-    user = glue.user_object(context.get("user"))
+    user = active_user(context.get("user"))
     user_id = user.id if user else None
     now = utcnow()
     if name == "answer":

@@ -20,7 +20,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan import authz
 
-from ckanext.opendata_th import localize, readiness
+from ckanext.opendata_th import localize, people, readiness
 from ckanext.opendata_th.logic import schema
 from ckanext.opendata_th.model.readiness import ReadinessAssessment, ReadinessChange, ReadinessFile
 from ckanext.opendata_th.model.types import new_id, utcnow
@@ -70,13 +70,8 @@ def _published(value: Any) -> Optional[bool]:
     raise refused({"published": [Message(N_("“Published” must be true or false"))]})
 
 
-def _user(context: Context) -> Optional[model.User]:
-    name = context.get("user")
-    return model.User.get(name) if name else None
-
-
 def _can_read_all(organization: model.Group, context: Context) -> bool:
-    return bool(context.get("ignore_auth")) or readiness.is_member(organization.id, context.get("user"))
+    return bool(context.get("ignore_auth")) or people.is_member(context.get("user"), organization.id)
 
 
 def _commit(context: Context) -> None:
@@ -304,7 +299,7 @@ def opendata_th_readiness_update(context: Context, data_dict: DataDict) -> dict[
     except tk.ValidationError:
         _release(context)
         raise
-    user, now = _user(context), utcnow()
+    user, now = people.user_object(context.get("user")), utcnow()
     if found is None:
         found = ReadinessAssessment(
             id=new_id(), organization_id=organization.id, fiscal_year=year, document=document,
@@ -472,7 +467,7 @@ def opendata_th_readiness_copy_forward(context: Context, data_dict: DataDict) ->
         _release(context)
         raise refused({"to_year": [Message(N_("There is already a readiness assessment for {fiscal_year}"),
                                             fiscal_year=rules.fiscal_year_label(to_year))]})
-    user, now = _user(context), utcnow()
+    user, now = people.user_object(context.get("user")), utcnow()
     document = rules.carry_forward(source.document)
     found = ReadinessAssessment(
         id=new_id(), organization_id=organization.id, fiscal_year=to_year, document=document,
@@ -544,7 +539,7 @@ def opendata_th_readiness_file_upload(context: Context, data_dict: DataDict) -> 
                                              keys=", ".join(f"“{k}”" for k in questionnaire.keys))]})
     content = _read_upload(data.get("upload"))
     upload = data["upload"]
-    user, now = _user(context), utcnow()
+    user, now = people.user_object(context.get("user")), utcnow()
     found = _locked(organization.id, year)
     if found is None:
         document = rules.empty_document(questionnaire)
@@ -584,7 +579,7 @@ def opendata_th_readiness_file_delete(context: Context, data_dict: DataDict) -> 
         raise tk.ObjectNotFound(localize.gettext("File not found"))
     tk.check_access("opendata_th_readiness_file_delete", context, data_dict)
     owner = model.Session.get(ReadinessAssessment, found.assessment_id)
-    user, now = _user(context), utcnow()
+    user, now = people.user_object(context.get("user")), utcnow()
     removed = _file_dict(found)
     model.Session.delete(found)
     owner.modified, owner.modified_by = now, user.id if user else None

@@ -21,6 +21,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import localize, readiness, workflow
+from ckanext.opendata_th.people import user_object
 from ckanext.opendata_th.logic import schema
 from ckanext.opendata_th.model.types import utcnow
 from ckanext.opendata_th.model.workflow import WorkflowEvent, WorkflowRecord
@@ -57,11 +58,6 @@ def _organization(data_dict: DataDict) -> model.Group:
     if found is None:
         raise tk.ObjectNotFound(localize.gettext("Organization not found"))
     return found
-
-
-def _user(context: Context) -> Optional[model.User]:
-    name = context.get("user")
-    return model.User.get(name) if name else None
 
 
 def _comment(value: Any) -> str:
@@ -259,7 +255,7 @@ def opendata_th_workflow_show(context: Context, data_dict: DataDict) -> dict[str
     """
     package = _dataset(data_dict)
     tk.check_access("opendata_th_workflow_show", context, data_dict)
-    return _show(package, _user(context))
+    return _show(package, user_object(context.get("user")))
 
 
 @tk.side_effect_free
@@ -362,7 +358,7 @@ def opendata_th_approval_queue(context: Context, data_dict: DataDict) -> list[di
     """
     organization = _organization(data_dict) if data_dict.get("organization_id") else None
     tk.check_access("opendata_th_approval_queue", context, data_dict)
-    user = _user(context)
+    user = user_object(context.get("user"))
     query = model.Session.query(WorkflowRecord, model.Package).join(
         model.Package, model.Package.id == WorkflowRecord.package_id).filter(
         WorkflowRecord.stage == rules.PENDING, model.Package.state == "active",
@@ -428,7 +424,7 @@ def opendata_th_transition(context: Context, data_dict: DataDict) -> dict[str, A
     if name not in rules.TRANSITIONS:
         raise refused({"transition": rules.refusals(name, rules.CANDIDATE, (), rules.Facts(), "")})
     comment = _comment(data.get("comment"))
-    user = _user(context)
+    user = user_object(context.get("user"))
     _run(context, package, name, user=user, roles=workflow.roles(user, package), comment=comment)
     _commit(context)
     return _show(package, user)
@@ -459,7 +455,7 @@ def opendata_th_select(context: Context, data_dict: DataDict) -> dict[str, Any]:
         "select", rules.Facts(category=package.extras.get(CATEGORY_FIELD), selection_reasons=reasons))
     if not_public:
         raise refused({CATEGORY_FIELD: not_public})
-    user = _user(context)
+    user = user_object(context.get("user"))
     user_id = user.id if user else None
     found = workflow.ensure(package, user_id)
     found.selection_reasons, found.selection_note = list(reasons), note or None
@@ -500,7 +496,7 @@ def opendata_th_prioritise(context: Context, data_dict: DataDict) -> dict[str, A
     except priority_rules.PriorityInputError as error:
         raise refused(error.errors)
     weights = workflow.priority_weights()
-    user = _user(context)
+    user = user_object(context.get("user"))
     user_id = user.id if user else None
     found = workflow.ensure(package, user_id)
     found.value, found.quality, found.manageability = value, quality, manageability
@@ -567,7 +563,7 @@ def opendata_th_classify(context: Context, data_dict: DataDict) -> dict[str, Any
     quality = workflow.quality_refusals(package.id, decision.answers)
     if quality:  # the data-quality reports decide the quality gate once files are checked
         raise refused({f"answers.{workflow.QUALITY_QUESTION}": quality})
-    user = _user(context)
+    user = user_object(context.get("user"))
     user_id = user.id if user else None
     found = workflow.ensure(package, user_id)
     now = utcnow()

@@ -12,7 +12,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan import authz
 
-from ckanext.opendata_th import localize, readiness
+from ckanext.opendata_th import localize, people, readiness
 
 AuthResult = dict[str, Any]
 
@@ -28,7 +28,7 @@ def organization(data_dict: dict[str, Any]) -> model.Group:
 
 def opendata_th_catalog_list(context: dict[str, Any], data_dict: dict[str, Any]) -> AuthResult:
     """The organization's members read its whole catalog."""
-    if readiness.is_member(organization(data_dict).id, context.get("user")):
+    if people.is_member(context.get("user"), organization(data_dict).id):
         return {"success": True}
     return {"success": False, "msg": localize.gettext(
         "Only members of the organization can see its data catalog")}

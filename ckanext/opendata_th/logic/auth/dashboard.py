@@ -8,7 +8,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th import localize, readiness
+from ckanext.opendata_th import localize, people, readiness
 
 AuthResult = dict[str, Any]
 
@@ -24,7 +24,7 @@ def _members(data_dict: dict[str, Any], context: dict[str, Any]) -> AuthResult:
     if not data_dict.get("organization"):
         return {"success": False, "msg": localize.gettext(
             "Only sysadmins can see the figures of the whole portal")}
-    if readiness.is_member(_organization_id(data_dict), context.get("user")):
+    if people.is_member(context.get("user"), _organization_id(data_dict)):
         return {"success": True}
     return {"success": False, "msg": localize.gettext(
         "Only members of the organization can see its dashboard")}
@@ -47,7 +47,7 @@ def opendata_th_target_show(context: dict[str, Any], data_dict: dict[str, Any]) 
 
 def opendata_th_target_update(context: dict[str, Any], data_dict: dict[str, Any]) -> AuthResult:
     """The organization's admins."""
-    if readiness.is_admin(_organization_id(data_dict), context.get("user")):
+    if people.is_admin(context.get("user"), _organization_id(data_dict)):
         return {"success": True}
     return {"success": False, "msg": localize.gettext(
         "Only admins of the organization can set its yearly targets")}

@@ -15,11 +15,9 @@ from __future__ import annotations
 import hmac
 from typing import Any, Optional
 
-import ckan.model as model
 import ckan.plugins.toolkit as tk
-from ckan import authz
 
-from ckanext.opendata_th import localize
+from ckanext.opendata_th import localize, people
 from ckanext.opendata_th.model.dataset_request import DatasetRequest
 
 AuthResult = dict[str, Any]
@@ -33,28 +31,16 @@ def request_or_404(data_dict: dict[str, Any]) -> DatasetRequest:
     return found
 
 
-def _active_user(name: Optional[str]) -> Optional[model.User]:
-    found = model.User.get(name) if isinstance(name, str) and name else None
-    return found if found is not None and found.state == "active" else None
-
-
 def may_triage(user_name: Optional[str], organization_id: Optional[str]) -> bool:
     """Whether the user triages requests addressed to this organization
     (None: not assigned yet): sysadmins always, the organization's admins
     for its own."""
-    user = _active_user(user_name)
-    if user is None:
-        return False
-    if user.sysadmin:
-        return True
-    if not organization_id:
-        return False
-    return authz.users_role_for_group_or_org(organization_id, user.name) == "admin"
+    return people.is_admin(user_name, organization_id)
 
 
 def is_requester(user_name: Optional[str], found: DatasetRequest) -> bool:
     """Whether the user is the account that made the request."""
-    user = _active_user(user_name)
+    user = people.active_user(user_name)
     return user is not None and found.requester_user_id == user.id
 
 

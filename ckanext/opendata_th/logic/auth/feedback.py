@@ -20,7 +20,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import feedback as glue
-from ckanext.opendata_th import localize, readiness, workflow
+from ckanext.opendata_th import localize, people, readiness
 from ckanext.opendata_th.playbook import feedback as rules
 from ckanext.opendata_th.playbook.messages import N_
 
@@ -43,7 +43,7 @@ def _unreadable(user: str, package) -> AuthResult:
 def _public_reader(context: dict[str, Any], package, refusal: str) -> AuthResult:
     """Moderators, and whoever may read the dataset when it is published."""
     user = context.get("user") or ""
-    if glue.is_moderator(user, package.owner_org):
+    if people.is_editor(user, package.owner_org):
         return {"success": True}
     if not glue.may_read(user, package):
         return _unreadable(user, package)
@@ -73,7 +73,7 @@ def opendata_th_feedback_list(context: dict[str, Any], data_dict: dict[str, Any]
         organization = readiness.organization(data_dict.get("organization_id"))
         if organization is None:
             raise tk.ObjectNotFound(localize.gettext("Organization not found"))
-        if glue.is_moderator(context.get("user"), organization.id):
+        if people.is_editor(context.get("user"), organization.id):
             return {"success": True}
         return {"success": False, "msg": localize.gettext(
             "Only the editors of the organization can see its feedback queue")}
@@ -91,7 +91,7 @@ def opendata_th_feedback_show(context: dict[str, Any], data_dict: dict[str, Any]
     allowed = _public_reader(context, package, N_("Feedback is shown only on published datasets"))
     if not allowed["success"]:
         return allowed
-    if found.visibility != rules.VISIBLE and not glue.is_moderator(context.get("user"), package.owner_org):
+    if found.visibility != rules.VISIBLE and not people.is_editor(context.get("user"), package.owner_org):
         raise tk.ObjectNotFound(localize.gettext("Feedback not found"))
     return allowed
 
@@ -103,7 +103,7 @@ def opendata_th_feedback_counts(context: dict[str, Any], data_dict: dict[str, An
         organization = readiness.organization(data_dict.get("organization_id"))
         if organization is None:
             raise tk.ObjectNotFound(localize.gettext("Organization not found"))
-        if workflow.is_member(context.get("user"), organization.id):
+        if people.is_member(context.get("user"), organization.id):
             return {"success": True}
         return {"success": False, "msg": localize.gettext(
             "Only the members of the organization can see its feedback figures")}
@@ -115,7 +115,7 @@ def _moderators(context: dict[str, Any], data_dict: dict[str, Any]) -> AuthResul
     package = glue.dataset(found.package_id) if found is not None else None
     if found is None or package is None:
         raise tk.ObjectNotFound(localize.gettext("Feedback not found"))
-    if glue.is_moderator(context.get("user"), package.owner_org):
+    if people.is_editor(context.get("user"), package.owner_org):
         return {"success": True}
     return {"success": False, "msg": localize.gettext(
         "Only the editors of the dataset's organization can moderate its feedback")}

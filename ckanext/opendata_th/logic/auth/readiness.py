@@ -12,7 +12,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th import localize, readiness
+from ckanext.opendata_th import localize, people, readiness
 from ckanext.opendata_th.playbook import readiness as rules
 
 AuthResult = dict[str, Any]
@@ -34,14 +34,14 @@ def _file_organization_id(data_dict: dict[str, Any]) -> str:
 
 
 def _members(organization_id: str, context: dict[str, Any]) -> AuthResult:
-    if readiness.is_member(organization_id, context.get("user")):
+    if people.is_member(context.get("user"), organization_id):
         return {"success": True}
     return {"success": False, "msg": localize.gettext(
         "Only members of the organization can see its readiness assessment")}
 
 
 def _admins(organization_id: str, context: dict[str, Any]) -> AuthResult:
-    if readiness.is_admin(organization_id, context.get("user")):
+    if people.is_admin(context.get("user"), organization_id):
         return {"success": True}
     return {"success": False, "msg": localize.gettext(
         "Only admins of the organization can change its readiness assessment")}
@@ -64,7 +64,7 @@ def opendata_th_readiness_show(context: dict[str, Any], data_dict: dict[str, Any
     """Members see the whole assessment; anyone sees a published one's
     summary."""
     organization = _organization(data_dict)
-    if readiness.is_member(organization.id, context.get("user")):
+    if people.is_member(context.get("user"), organization.id):
         return {"success": True}
     try:
         year = rules.parse_fiscal_year(data_dict.get("fiscal_year") or readiness.current_fiscal_year(),

@@ -12,7 +12,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th import localize, readiness
+from ckanext.opendata_th import localize, people, readiness
 
 AuthResult = dict[str, Any]
 
@@ -36,7 +36,7 @@ def dataset(data_dict: dict[str, Any]) -> model.Package:
 
 
 def _admins_only(organization_id: str | None, context: dict[str, Any]) -> AuthResult:
-    if organization_id and readiness.is_admin(organization_id, context.get("user")):
+    if organization_id and people.is_admin(context.get("user"), organization_id):
         return {"success": True}
     return {"success": False, "msg": localize.gettext(
         "Only the organization's admins can see and run the comparison with the national portal")}

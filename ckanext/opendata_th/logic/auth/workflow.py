@@ -14,7 +14,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.opendata_th import localize, readiness, workflow
+from ckanext.opendata_th import localize, people, readiness, workflow
 
 AuthResult = dict[str, Any]
 
@@ -29,7 +29,7 @@ def _dataset(data_dict: dict[str, Any]) -> model.Package:
 def _readers(data_dict: dict[str, Any], context: dict[str, Any]) -> AuthResult:
     package = _dataset(data_dict)
     user = context.get("user")
-    if workflow.is_member(user, package.owner_org) or workflow.may_edit(user, package):
+    if people.is_member(user, package.owner_org) or workflow.may_edit(user, package):
         return {"success": True}
     return {"success": False, "msg": localize.gettext(
         "Only members of the dataset's organization can see its disclosure workflow")}
@@ -85,7 +85,7 @@ def opendata_th_priority_list(context: dict[str, Any], data_dict: dict[str, Any]
     organization = readiness.organization(data_dict.get("organization_id"))
     if organization is None:
         raise tk.ObjectNotFound(localize.gettext("Organization not found"))
-    if workflow.is_member(context.get("user"), organization.id):
+    if people.is_member(context.get("user"), organization.id):
         return {"success": True}
     return {"success": False, "msg": localize.gettext(
         "Only members of the organization can see its priority list")}
