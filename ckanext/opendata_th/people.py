@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from typing import Optional, Union
 
+import flask
+
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 from ckan import authz
 
 UserRef = Union[str, model.User, None]
@@ -21,12 +24,24 @@ UserRef = Union[str, model.User, None]
 
 def user_object(user: UserRef) -> Optional[model.User]:
     """The account of a user name or id (or the account itself), whatever
-    its state; None for no one or an unknown name."""
+    its state; None for no one or an unknown name. The signed-in user of
+    the request is the account already loaded (a page asks several times)."""
     if isinstance(user, model.User):
         return user
-    if isinstance(user, str) and user:
-        return model.User.get(user)
-    return None
+    if not isinstance(user, str) or not user:
+        return None
+    signed_in = _signed_in()
+    if signed_in is not None and user in (signed_in.name, signed_in.id):
+        return signed_in
+    return model.User.get(user)
+
+
+def _signed_in() -> Optional[model.User]:
+    """The account of the request's signed-in user, if any."""
+    if not flask.has_request_context():
+        return None
+    current = getattr(tk.current_user, "_get_current_object", lambda: None)()
+    return current if isinstance(current, model.User) and current.is_authenticated else None
 
 
 def active_user(user: UserRef) -> Optional[model.User]:

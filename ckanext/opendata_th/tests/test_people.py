@@ -69,3 +69,29 @@ def test_a_deleted_account_is_nothing_though_its_membership_stays(team):
 def test_no_one_is_nothing(team, nobody):
     assert answers(nobody, team["org"]["id"]) == (False, False, False)
     assert people.active_user(nobody) is None
+
+
+def test_the_signed_in_user_is_the_account_already_loaded(app, team):
+    import flask_login
+    import sqlalchemy as sa
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    admin = model.User.get(team["admin"]["name"])
+    with app.flask_app.test_request_context():
+        flask_login.login_user(admin)
+        sa.event.listen(model.meta.engine, "before_cursor_execute", count)
+        try:
+            # asked by name or by id: the request's own account, no query, never a proxy
+            assert people.user_object(admin.name) is admin
+            assert people.user_object(admin.id) is admin
+            assert not statements
+            assert people.user_object(team["editor"]["name"]).name == team["editor"]["name"]
+            assert statements  # another user is looked up
+        finally:
+            sa.event.remove(model.meta.engine, "before_cursor_execute", count)
+        assert answers(admin.name, team["org"]["id"]) == (True, True, True)
+        assert answers(team["member"]["name"], team["org"]["id"]) == (True, False, False)
