@@ -63,16 +63,13 @@ def is_editor(user: UserRef, organization_id: Optional[str]) -> bool:
 
 def is_admin(user: UserRef, organization_id: Optional[str]) -> bool:
     """Sysadmins and the organization's admins."""
-    found = active_user(user)
-    if found is None:
-        return False
-    if found.sysadmin:
-        return True
-    return bool(organization_id) and authz.users_role_for_group_or_org(
-        organization_id, found.name) == "admin"
+    return _has(user, organization_id, "admin")
 
 
 def _has(user: UserRef, organization_id: Optional[str], permission: str) -> bool:
+    """Whether the active account holds ``permission`` (one of CKAN's role
+    permissions: "read" is a member's, "update_dataset" an editor's, "admin"
+    an admin's) in the organization; sysadmins hold every one."""
     found = active_user(user)
     if found is None:
         return False
