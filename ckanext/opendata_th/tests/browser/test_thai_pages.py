@@ -165,9 +165,11 @@ def test_the_catalogs_ckan_loads_are_read():
 def portal():
     """An agency with an approver (admin) and a publisher (editor), a group,
     a public dataset with a resource, changed once (for its activity)."""
-    approver = factories.User(password=PASSWORD, fullname="สมหญิง รักงาน")
-    publisher = factories.User(password=PASSWORD, fullname="สมชาย ใจดี")
-    sysadmin = factories.Sysadmin(password=PASSWORD)
+    # their "about" is theirs to write, not a message: fixed, since the factory's random
+    # English sentence can start like a message ("Field …") and be taken for one
+    approver = factories.User(password=PASSWORD, fullname="สมหญิง รักงาน", about="ผู้อนุมัติข้อมูลของสถาบัน")
+    publisher = factories.User(password=PASSWORD, fullname="สมชาย ใจดี", about="เจ้าหน้าที่เผยแพร่ข้อมูล")
+    sysadmin = factories.Sysadmin(password=PASSWORD, fullname="วิชัย ดูแลระบบ", about="ผู้ดูแลระบบของพอร์ทัล")
     org = factories.Organization(title=TRADE_DEPARTMENT, description="หน่วยงานตัวอย่าง", users=[
         {"name": approver["name"], "capacity": "admin"},
         {"name": publisher["name"], "capacity": "editor"}])
