@@ -22,10 +22,10 @@ import ckan.plugins.toolkit as tk
 from ckan import authz
 
 from ckanext.opendata_th import context
-from ckanext.opendata_th.people import UserRef, user_object
 from ckanext.opendata_th.logic import readiness_gate
 from ckanext.opendata_th.model.types import utcnow
 from ckanext.opendata_th.model.workflow import WorkflowEvent, WorkflowRecord
+from ckanext.opendata_th.people import UserRef, user_object
 from ckanext.opendata_th.playbook import classification, priority
 from ckanext.opendata_th.playbook import workflow as rules
 from ckanext.opendata_th.playbook.messages import N_, Message

@@ -23,9 +23,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import localize
-from ckanext.opendata_th.people import user_object
 from ckanext.opendata_th import workflow as workflow_glue
 from ckanext.opendata_th.model.types import utcnow
+from ckanext.opendata_th.people import user_object
 from ckanext.opendata_th.playbook import disclosure
 from ckanext.opendata_th.playbook import workflow as rules
 from ckanext.opendata_th.playbook.messages import N_, Message

@@ -73,7 +73,6 @@ FONT_SUFFIXES = (".ttf", ".otf")
 MISSING = "—"
 """Shown for a figure the data does not have."""
 
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 _SHAPED = re.compile(r"[\u0300-\u036f\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")

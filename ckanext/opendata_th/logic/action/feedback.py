@@ -29,10 +29,10 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import feedback as glue
 from ckanext.opendata_th import localize
-from ckanext.opendata_th.people import active_user, is_editor
 from ckanext.opendata_th.logic.inputs import refused
 from ckanext.opendata_th.model.feedback import Feedback, FeedbackEvent
 from ckanext.opendata_th.model.types import utcnow
+from ckanext.opendata_th.people import active_user, is_editor
 from ckanext.opendata_th.playbook import feedback as rules
 from ckanext.opendata_th.playbook import retention
 from ckanext.opendata_th.playbook.messages import N_, Message

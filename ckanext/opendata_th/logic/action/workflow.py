@@ -21,10 +21,10 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opendata_th import localize, readiness, workflow
-from ckanext.opendata_th.people import user_object
 from ckanext.opendata_th.logic import schema
 from ckanext.opendata_th.model.types import utcnow
 from ckanext.opendata_th.model.workflow import WorkflowEvent, WorkflowRecord
+from ckanext.opendata_th.people import user_object
 from ckanext.opendata_th.playbook import classification as classification_rules
 from ckanext.opendata_th.playbook import disclosure
 from ckanext.opendata_th.playbook import priority as priority_rules
